@@ -1,0 +1,77 @@
+"""Sivuvirta: the industrial side-stream marketplace of Lapland and Northern Finland."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g
+from flask_babel import get_locale
+
+from . import config as configuration
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the site. ``config`` overrides the environment (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SIVUVIRTA_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    settings = configuration.defaults(app.instance_path)
+    settings.update(configuration.from_environment())
+    settings.update(config or {})
+    configuration.ensure_secret_key(settings, app.instance_path)
+    configuration.production_hardening(settings)
+    app.config.from_mapping(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import errors, security
+    from .db import db
+    from .extensions import babel, csrf, limiter, login_manager, select_locale
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+
+    from .auth.loader import init_login
+
+    init_login(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _init_templates(app: Flask) -> None:
+    from .i18n import template_helpers
+
+    @app.context_processor
+    def inject_helpers():
+        return template_helpers()
+
+    @app.before_request
+    def remember_locale():
+        g.language = str(get_locale())

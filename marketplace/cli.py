@@ -1,0 +1,110 @@
+"""Command line: ``sivuvirta`` (or ``flask --app marketplace``) and its groups."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import migrate
+from .db import db
+
+
+@click.group("db", help="Database schema and reference data.")
+def db_cli():
+    pass
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision):
+    """Migrate the schema to REVISION (default: head), then refresh the reference data."""
+    from .reference import sync_reference_data
+
+    migrate.upgrade(db.engine, revision)
+    if revision == "head":
+        counts = sync_reference_data(db.session)
+        db.session.commit()
+        click.echo(f"Schema at head; List of Waste: {counts['codes']} codes, {counts['headings']} headings.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision):
+    """Step the schema back to REVISION (default: one step; 'base' empties it)."""
+    migrate.downgrade(db.engine, revision)
+
+
+@db_cli.command("current")
+@with_appcontext
+def db_current():
+    """Show the schema's revision."""
+    migrate.current(db.engine)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="One sentence saying what changes.")
+@with_appcontext
+def db_revision(message):
+    """Write a new migration from the difference between models and database."""
+    migrate.revision(db.engine, message)
+
+
+@click.group("demo", help="Demonstration data for Lapland and Northern Finland.")
+def demo_cli():
+    pass
+
+
+@demo_cli.command("load")
+@with_appcontext
+def demo_load():
+    """Load the demo organisations, users and listings; loading twice duplicates nothing."""
+    from .demo import load_demo
+
+    report = load_demo(db.session)
+    db.session.commit()
+    click.echo(report.summary())
+
+
+@click.group("users", help="Accounts.")
+def users_cli():
+    pass
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", default="")
+@click.password_option()
+@with_appcontext
+def create_admin(email, name, password):
+    """Create the first site admin of a fresh install."""
+    from .errors import DomainError
+    from .auth.services import create_site_admin
+
+    try:
+        create_site_admin(email=email, name=name, password=password)
+    except DomainError as error:
+        for field, message in (error.errors or {"": error.message}).items():
+            click.echo(f"{field}: {message}" if field else message, err=True)
+        raise SystemExit(2)
+    db.session.commit()
+    click.echo(f"Site admin {email} created.")
+
+
+COMMAND_GROUPS = [db_cli, demo_cli, users_cli]
+
+
+def register_commands(app: Flask) -> None:
+    for group in COMMAND_GROUPS:
+        app.cli.add_command(group)
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    FlaskGroup(create_app=_create_app, help="Sivuvirta's commands.")()

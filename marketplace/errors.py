@@ -1,0 +1,93 @@
+"""Domain errors, raised by services and mapped here, once, to HTTP answers.
+
+The site answers with a page in the user's language; the API (and any client that
+prefers JSON) with RFC 9457 problem details that name the field in error.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str = "", errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvalidInput(DomainError):
+    """Input that breaks a rule; ``errors`` maps each field to what is wrong with it."""
+
+    status = 400
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    """The thing changed under the user (optimistic locking) or would break uniqueness."""
+
+    status = 409
+
+
+def wants_json_response() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and (
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def problem(status: int, title: str, detail: str = "", errors: dict | None = None):
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = [{"field": field, "message": msg} for field, msg in errors.items()]
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request has errors"),
+        401: _("Please sign in"),
+        403: _("You may not do that"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        413: _("The upload is too large"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def _answer(status: int, detail: str = "", errors: dict | None = None):
+    title = _titles().get(status, _("Error"))
+    if wants_json_response():
+        return problem(status, title, detail, errors)
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
+    return render_template(template, status=status, title=title, detail=detail, errors=errors), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        return _answer(error.status, error.message, error.errors)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        detail = error.description if error.code not in (404, 500) else ""
+        return _answer(error.code or 500, detail)

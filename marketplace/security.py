@@ -1,0 +1,48 @@
+"""Web security shared by every blueprint: headers and safe redirects."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative '//evil'."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def tile_origin() -> str:
+    url = current_app.config.get("TILE_URL") or ""
+    parts = urlsplit(url.replace("{s}", "a"))
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        img = " ".join(filter(None, ["'self'", "data:", tile_origin()]))
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; "
+            f"img-src {img}; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if app.config.get("ENV") == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
