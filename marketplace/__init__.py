@@ -60,9 +60,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .main.views import bp as main_bp
+    from .matches.views import bp as matches_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(matches_bp)
 
 
 def _init_templates(app: Flask) -> None:

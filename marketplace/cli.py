@@ -92,7 +92,23 @@ def create_admin(email, name, password):
     click.echo(f"Site admin {email} created.")
 
 
-COMMAND_GROUPS = [db_cli, demo_cli, users_cli]
+@click.group("matches", help="The matching engine over the site's listings.")
+def matches_cli():
+    pass
+
+
+@matches_cli.command("refresh")
+@with_appcontext
+def matches_refresh():
+    """Rank every active need and side stream again (run nightly from cron)."""
+    from .matches.services import refresh_all
+
+    kept = refresh_all(db.session)
+    db.session.commit()
+    click.echo(f"{kept} matches kept.")
+
+
+COMMAND_GROUPS = [db_cli, demo_cli, users_cli, matches_cli]
 
 
 def register_commands(app: Flask) -> None:

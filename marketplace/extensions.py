@@ -1,5 +1,5 @@
 """Flask extensions, created here once and bound to the app in ``create_app``."""
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,6 +14,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def select_locale() -> str:
     """The language chosen in the session switch, else the user's, else the browser's, else Finnish."""
     languages = ("fi", "en")
+    if not has_request_context():
+        return "fi"
     chosen = session.get("language")
     if chosen in languages:
         return chosen

@@ -1,0 +1,301 @@
+"""Matches in the site: listings adapted to the engine, its rankings stored, and each
+match shown to a reader only as far as the listings' visibility allows."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from sqlalchemy import orm
+
+import matching
+
+from ..models import MaterialNeed, Match, MeasuredValue, Organisation, SideStream, WasteCode
+from ..models.base import utcnow
+from ..models.listing import SEARCHABLE_STATUSES, _is_broker
+
+# How many matches are kept for each listing, on each side.
+TOP_PER_LISTING = 20
+# Where the reader may not see where a listing is, distances are rounded to this many km.
+HIDDEN_DISTANCE_STEP_KM = 10
+
+
+def _matchable(model):
+    """Listings the engine considers: published or reserved, of a verified organisation,
+    whatever their visibility (brokers may propose brokered listings)."""
+    return sa.and_(
+        model.status.in_(SEARCHABLE_STATUSES),
+        model.organisation_id.in_(
+            sa.select(Organisation.id).where(Organisation.verification_status == "verified")
+        ),
+    )
+
+
+def engine_streams(session, ids=None) -> list[matching.Stream]:
+    """Side streams as engine records, with every measured value, in two narrow SELECTs."""
+    query = (
+        sa.select(
+            SideStream.id, SideStream.title, SideStream.description, SideStream.category,
+            SideStream.ewc_code, WasteCode.hazardous, SideStream.legal_status,
+            SideStream.quantity_t_per_year, SideStream.price_eur_per_t, SideStream.industry,
+            SideStream.place, SideStream.lat, SideStream.lon,
+        )
+        .outerjoin(WasteCode, WasteCode.code == SideStream.ewc_code)
+        .where(_matchable(SideStream))
+    )
+    values_query = sa.select(
+        MeasuredValue.side_stream_id, MeasuredValue.property, MeasuredValue.value
+    ).where(MeasuredValue.side_stream_id.in_(sa.select(SideStream.id).where(_matchable(SideStream))))
+    if ids is not None:
+        query = query.where(SideStream.id.in_(ids))
+        values_query = values_query.where(MeasuredValue.side_stream_id.in_(ids))
+    values: dict[int, dict[str, float]] = defaultdict(dict)
+    for stream_id, key, value in session.execute(values_query):
+        values[stream_id][key] = value
+    return [
+        matching.Stream(
+            id=str(row.id), title=row.title, description=row.description or "",
+            category=row.category,
+            ewc_code=(row.ewc_code + ("*" if row.hazardous else "")) if row.ewc_code else None,
+            legal_status=row.legal_status, values=values.get(row.id, {}),
+            quantity_t_per_year=row.quantity_t_per_year, price_eur_per_t=row.price_eur_per_t,
+            industry=row.industry, place=row.place, lat=row.lat, lon=row.lon,
+        )
+        for row in session.execute(query)
+    ]
+
+
+def engine_needs(session, ids=None) -> list[matching.Need]:
+    query = (
+        sa.select(MaterialNeed)
+        .options(orm.selectinload(MaterialNeed.requirements))
+        .where(_matchable(MaterialNeed))
+    )
+    if ids is not None:
+        query = query.where(MaterialNeed.id.in_(ids))
+    return [engine_need(need) for need in session.scalars(query)]
+
+
+def engine_need(need: MaterialNeed) -> matching.Need:
+    return matching.Need(
+        id=str(need.id), title=need.title, application=need.application,
+        description=need.description or "", lat=need.lat, lon=need.lon,
+        requirements=tuple(
+            matching.Requirement(property=r.property, min=r.min, max=r.max, per=r.per,
+                                 note=r.note or None)
+            for r in need.requirements
+        ),
+        categories=tuple(need.categories or ()), ewc_codes=tuple(need.ewc_codes or ()),
+        accepts_waste=need.accepts_waste,
+        permitted_ewc_codes=tuple(need.permitted_ewc_codes) if need.permitted_ewc_codes is not None else None,
+        quantity_t_per_year=need.quantity_t_per_year,
+        min_quantity_t_per_year=need.min_quantity_t_per_year,
+        max_distance_km=need.max_distance_km, max_price_eur_per_t=need.max_price_eur_per_t,
+        place=need.place,
+    )
+
+
+def _store(session, results: list[matching.Match], stale: sa.ColumnElement | None) -> int:
+    """Write the engine's matches, keeping ``first_seen_at`` of pairs already known, and
+    delete the pairs under ``stale`` that the engine no longer ranks."""
+    wanted = {(int(m.stream_id), int(m.need_id)): m for m in results if m.feasible}
+    existing_query = sa.select(Match)
+    if stale is not None:
+        existing_query = existing_query.where(stale)
+    existing = {(m.side_stream_id, m.need_id): m for m in session.scalars(existing_query)}
+    for pair, row in existing.items():
+        if pair not in wanted:
+            session.delete(row)
+    now = utcnow()
+    for pair, result in wanted.items():
+        row = existing.get(pair)
+        if row is None:
+            row = session.scalar(
+                sa.select(Match).where(Match.side_stream_id == pair[0], Match.need_id == pair[1])
+            ) or Match(side_stream_id=pair[0], need_id=pair[1], first_seen_at=now)
+            session.add(row)
+        row.score = float(result.score)
+        row.verified = bool(result.verified)
+        row.distance_km = float(result.distance_km)
+        row.road_km = float(result.road_km)
+        row.transport_cost_eur_per_t = float(result.transport_cost_eur_per_t)
+        row.transport_co2_kg_per_t = float(result.transport_co2_kg_per_t)
+        row.missing = list(result.missing)
+        row.reasons = [_reason_record(r) for r in result.reasons]
+        row.rules = list(result.rules)
+        row.computed_at = now
+    session.flush()
+    return len(wanted)
+
+
+def _reason_record(reason: matching.Reason) -> dict:
+    return {"template": reason.template, "params": dict(reason.params), "ok": reason.ok,
+            "source": reason.source}
+
+
+def refresh_all(session) -> int:
+    """Rank every matchable need and stream against each other; returns the matches kept."""
+    streams, needs = engine_streams(session), engine_needs(session)
+    if not streams or not needs:
+        session.execute(sa.delete(Match))
+        return 0
+    matcher = matching.Matcher().fit(streams, needs)
+    results = [m for ranked in matcher.rank_all(top=TOP_PER_LISTING).values() for m in ranked]
+    for stream in streams:
+        results.extend(matcher.rank_needs(stream.id, top=TOP_PER_LISTING))
+    return _store(session, results, stale=None)
+
+
+def refresh_for_stream(session, stream: SideStream) -> int:
+    """After a stream changed: its matches against every need, ranked again."""
+    records = engine_streams(session, ids=[stream.id])
+    needs = engine_needs(session) if records else []
+    results = []
+    if records and needs:
+        results = matching.Matcher().fit(records, needs).rank_needs(str(stream.id), top=TOP_PER_LISTING)
+    return _store(session, results, stale=Match.side_stream_id == stream.id)
+
+
+def refresh_for_need(session, need: MaterialNeed) -> int:
+    """After a need changed: its best streams, ranked again."""
+    records = engine_needs(session, ids=[need.id])
+    streams = engine_streams(session) if records else []
+    results = []
+    if records and streams:
+        results = matching.Matcher().fit(streams, records).rank_streams(str(need.id), top=TOP_PER_LISTING)
+    return _store(session, results, stale=Match.need_id == need.id)
+
+
+def refresh_for(session, listing) -> int:
+    if isinstance(listing, SideStream):
+        return refresh_for_stream(session, listing)
+    return refresh_for_need(session, listing)
+
+
+# -- reading matches --------------------------------------------------------
+
+@dataclass
+class MatchView:
+    """A match as one reader may see it."""
+
+    match: Match
+    counterpart: object
+    organisation_name: str | None
+    distance_km: float
+    road_km: float
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+    details_hidden: bool = False
+    feasible: bool = True
+
+    @property
+    def score_pct(self) -> int:
+        return round(self.match.score * 100)
+
+
+def render_reason(record: dict) -> tuple[str, str]:
+    """(text in the reader's language, css class ok/bad/info/unverified)."""
+    reason = matching.Reason(record["template"], record.get("params") or {}, record.get("ok"),
+                             record.get("source"))
+    kind = {True: "ok", False: "bad"}.get(reason.ok, "info")
+    if record["template"] in (matching.reasons.REQ_MISSING, matching.reasons.UNVERIFIED):
+        kind = "unverified"
+    return reason.render(gettext), kind
+
+
+def _rounded(km: float) -> float:
+    return max(HIDDEN_DISTANCE_STEP_KM, round(km / HIDDEN_DISTANCE_STEP_KM) * HIDDEN_DISTANCE_STEP_KM)
+
+
+def present(match: Match, counterpart, viewer, feasible: bool = True) -> MatchView:
+    """Hide what the counterpart's visibility hides from this reader."""
+    reveals = counterpart.reveals_owner_to(viewer)
+    details = counterpart.shows_details_to(viewer)
+    return MatchView(
+        match=match,
+        counterpart=counterpart,
+        organisation_name=counterpart.organisation.name if reveals else None,
+        distance_km=match.distance_km if reveals else _rounded(match.distance_km),
+        road_km=match.road_km if reveals else _rounded(match.road_km),
+        reasons=[render_reason(r) for r in match.reasons] if details else [],
+        details_hidden=not details,
+        feasible=feasible,
+    )
+
+
+def can_see_matches(listing, viewer) -> bool:
+    """A listing's matches are for its owner and the brokers."""
+    return listing.is_owned_by(viewer) or _is_broker(viewer)
+
+
+def matches_for_listing(session, listing, viewer, limit: int = 10) -> list[MatchView]:
+    if not can_see_matches(listing, viewer):
+        return []
+    if isinstance(listing, SideStream):
+        query = sa.select(Match).where(Match.side_stream_id == listing.id)
+        counterpart_of = lambda m: m.need  # noqa: E731
+        option = orm.selectinload(Match.need).selectinload(MaterialNeed.organisation)
+    else:
+        query = sa.select(Match).where(Match.need_id == listing.id)
+        counterpart_of = lambda m: m.side_stream  # noqa: E731
+        option = orm.selectinload(Match.side_stream).selectinload(SideStream.organisation)
+    views = []
+    for match in session.scalars(query.options(option).order_by(Match.score.desc())):
+        counterpart = counterpart_of(match)
+        if counterpart.is_visible_to(viewer) and counterpart.status in SEARCHABLE_STATUSES:
+            views.append(present(match, counterpart, viewer))
+        if len(views) >= limit:
+            break
+    return views
+
+
+@dataclass
+class IdeaView:
+    application: str
+    name: str
+    score_pct: int
+    feasible: bool
+    reasons: list[tuple[str, str]]
+    missing: list[str]
+    needs_nearby: list[MatchView]
+
+
+def pairing_ideas(session, stream: SideStream, viewer, language: str, top: int = 5) -> list[IdeaView]:
+    """The uses a stream could serve, for its owner and the brokers."""
+    if not can_see_matches(stream, viewer):
+        return []
+    records = engine_streams(session, ids=[stream.id])
+    if not records:
+        return []
+    needs = engine_needs(session)
+    ideas = matching.Matcher().fit(records, needs).pairing_ideas(str(stream.id), top=top)
+    need_rows = {
+        n.id: n for n in session.scalars(
+            sa.select(MaterialNeed).where(
+                MaterialNeed.id.in_([int(m.need_id) for i in ideas for m in i.needs_nearby])
+            )
+        )
+    }
+    views = []
+    for idea in ideas:
+        nearby = []
+        for result in idea.needs_nearby:
+            need = need_rows.get(int(result.need_id))
+            if need is None or not need.is_visible_to(viewer):
+                continue
+            row = Match(side_stream_id=stream.id, need_id=need.id, score=result.score,
+                        verified=result.verified, distance_km=result.distance_km,
+                        road_km=result.road_km,
+                        transport_cost_eur_per_t=result.transport_cost_eur_per_t,
+                        transport_co2_kg_per_t=result.transport_co2_kg_per_t,
+                        missing=list(result.missing),
+                        reasons=[_reason_record(r) for r in result.reasons])
+            nearby.append(present(row, need, viewer, feasible=result.feasible))
+        views.append(IdeaView(
+            application=idea.application,
+            name=idea.name_fi if language == "fi" else idea.name_en,
+            score_pct=round(idea.score * 100), feasible=idea.feasible,
+            reasons=[render_reason(_reason_record(r)) for r in idea.reasons],
+            missing=list(idea.missing), needs_nearby=nearby,
+        ))
+    return views

@@ -1,0 +1,74 @@
+"""Matches on listing pages, pairing ideas of a stream, and the refresh a broker can ask for."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..db import db
+from ..errors import Forbidden
+from ..models import MaterialNeed, SideStream
+from . import services
+
+bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+
+@bp.app_context_processor
+def match_helpers():
+    def listing_matches(listing, limit=10):
+        return services.matches_for_listing(db.session, listing, current_user, limit)
+
+    def listing_ideas(stream, top=5):
+        return services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top)
+
+    return {
+        "listing_matches": listing_matches,
+        "listing_ideas": listing_ideas,
+        "can_see_matches": lambda listing: services.can_see_matches(listing, current_user),
+    }
+
+
+@bp.get("/streams/<int:stream_id>/ideas")
+@login_required
+def stream_ideas(stream_id: int):
+    stream = db.session.get(SideStream, stream_id) or abort(404)
+    if not stream.is_visible_to(current_user):
+        abort(404)
+    if not services.can_see_matches(stream, current_user):
+        raise Forbidden(_("Pairing ideas are shown to the stream's owner and the brokers."))
+    ideas = services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top=8)
+    return render_template("matches/ideas.html", stream=stream, ideas=ideas)
+
+
+@bp.get("/needs/<int:need_id>")
+@login_required
+def need_matches(need_id: int):
+    need = db.session.get(MaterialNeed, need_id) or abort(404)
+    if not need.is_visible_to(current_user):
+        abort(404)
+    if not services.can_see_matches(need, current_user):
+        raise Forbidden(_("Matches are shown to the need's owner and the brokers."))
+    views = services.matches_for_listing(db.session, need, current_user, limit=50)
+    return render_template("matches/listing.html", listing=need, kind="need", views=views)
+
+
+@bp.get("/streams/<int:stream_id>")
+@login_required
+def stream_matches(stream_id: int):
+    stream = db.session.get(SideStream, stream_id) or abort(404)
+    if not stream.is_visible_to(current_user):
+        abort(404)
+    if not services.can_see_matches(stream, current_user):
+        raise Forbidden(_("Matches are shown to the stream's owner and the brokers."))
+    views = services.matches_for_listing(db.session, stream, current_user, limit=50)
+    return render_template("matches/listing.html", listing=stream, kind="stream", views=views)
+
+
+@bp.post("/refresh")
+@login_required
+def refresh():
+    if not current_user.is_broker:
+        raise Forbidden(_("Only brokers can rank every listing again."))
+    kept = services.refresh_all(db.session)
+    flash(_("Matches ranked again: %(count)d pairings kept.", count=kept), "success")
+    return redirect(url_for("main.index"))

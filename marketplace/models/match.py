@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from .base import Base, utcnow
+
+
+class Match(Base):
+    """A feasible pairing of a side stream and a material need, as the engine last ranked it.
+
+    ``reasons`` keeps the engine's reasons untranslated ({template, params, ok, source})
+    so that each reader gets them in their own language. ``first_seen_at`` stays from the
+    first ranking: it is what makes a pairing "new" for brokers and digests."""
+
+    __tablename__ = "match"
+    __table_args__ = (
+        sa.UniqueConstraint("side_stream_id", "need_id", name="uq_match_pair"),
+        sa.CheckConstraint("score >= 0 AND score <= 1", name="score_in_unit_range"),
+        sa.Index("ix_match_score", "score"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    side_stream_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("side_stream.id", ondelete="CASCADE"), index=True
+    )
+    need_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("material_need.id", ondelete="CASCADE"), index=True
+    )
+    score: orm.Mapped[float]
+    verified: orm.Mapped[bool]
+    distance_km: orm.Mapped[float]
+    road_km: orm.Mapped[float]
+    transport_cost_eur_per_t: orm.Mapped[float]
+    transport_co2_kg_per_t: orm.Mapped[float]
+    missing: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
+    reasons: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
+    rules: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
+    first_seen_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow, index=True)
+    computed_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow)
+
+    side_stream: orm.Mapped["SideStream"] = orm.relationship()  # noqa: F821
+    need: orm.Mapped["MaterialNeed"] = orm.relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<Match stream={self.side_stream_id} need={self.need_id} score={self.score:.2f}>"
