@@ -1,0 +1,711 @@
+"""The matcher: hard constraints, fit score, geography, reasons.
+
+scikit-learn conventions: parameters are stored in ``__init__``, ``fit``
+builds the arrays and returns self; scoring is vectorised over the candidate
+streams of one need (BallTree pre-filter), and reasons are built only for the
+top K returned.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.neighbors import BallTree
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import StandardScaler
+
+from . import reasons as R
+from . import vocabulary as V
+from . import weights as W
+from .knowledge import load_knowledge
+from .model import Match, Need, PairingIdea
+from .reasons import Reason
+from .table import CAT_CODE, CATEGORIES, LEGAL, StreamTable
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+WASTE_ACT = "Finnish Waste Act 646/2011, section 29"
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km (arrays broadcast; degrees in)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi, dlmb = p2 - p1, np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _sig(x: float) -> float:
+    """Round to 4 significant digits for display."""
+    return float(f"{x:.4g}")
+
+
+def _label(keys, per) -> str:
+    num = "+".join(keys)
+    if per is None:
+        return num
+    num = f"({num})" if len(keys) > 1 else num
+    den = "+".join(per)
+    den = f"({den})" if len(per) > 1 else den
+    return f"{num}/{den}"
+
+
+def _limit_text(lo, hi) -> str:
+    if lo is not None and hi is not None:
+        return f"{lo:g}..{hi:g}"
+    return f">= {lo:g}" if lo is not None else f"<= {hi:g}"
+
+
+@dataclass
+class _Term:
+    """One requirement or knowledge rule evaluated over the candidates."""
+    keys: tuple
+    per: tuple | None
+    lo: float | None
+    hi: float | None
+    hard: bool
+    source: str | None
+    rule_id: str | None
+    applies: np.ndarray      # bool per candidate
+    value: np.ndarray        # float per candidate (NaN = missing)
+    ok: np.ndarray           # bool per candidate
+    label: str = ""
+    unit: str = ""
+
+
+@dataclass
+class _Eval:
+    need: Need
+    cand: np.ndarray                 # stream rows
+    gc_km: np.ndarray
+    road_km: np.ndarray
+    feasible: np.ndarray
+    missing_any: np.ndarray
+    score: np.ndarray
+    components: dict
+    terms: list
+    checks: list = field(default_factory=list)  # (kind, bool array of failures, extra)
+    tech_miss: np.ndarray | None = None
+    profile_ref: np.ndarray | None = None
+
+
+class Matcher:
+    """Ranks side streams for material needs and needs for streams.
+
+    Parameters
+    ----------
+    weights : dict or None
+        Component weights (see matching.weights.WEIGHTS); missing keys keep
+        their defaults.
+    knowledge : dict or None
+        Knowledge document (``load_knowledge()`` by default).
+    detour_factor : float
+        Road km per great-circle km.
+    cost_eur_per_tkm, co2_kg_per_tkm : float
+        Truck haulage cost (EUR per tonne-km) and CO2 (kg per tonne-km).
+    distance_decay_km : float
+        e-folding length of the distance component, road km.
+    default_max_road_km : float
+        Candidate radius for needs without max_distance_km, road km.
+    unverified_factor : float
+        Score factor for pairs with missing analyses.
+    """
+
+    def __init__(self, weights=None, knowledge=None, detour_factor=W.DETOUR_FACTOR,
+                 cost_eur_per_tkm=W.COST_EUR_PER_TKM, co2_kg_per_tkm=W.CO2_KG_PER_TKM,
+                 distance_decay_km=W.DISTANCE_DECAY_KM, default_max_road_km=W.DEFAULT_MAX_ROAD_KM,
+                 unverified_factor=W.UNVERIFIED_FACTOR):
+        self.weights = weights
+        self.knowledge = knowledge
+        self.detour_factor = detour_factor
+        self.cost_eur_per_tkm = cost_eur_per_tkm
+        self.co2_kg_per_tkm = co2_kg_per_tkm
+        self.distance_decay_km = distance_decay_km
+        self.default_max_road_km = default_max_road_km
+        self.unverified_factor = unverified_factor
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, streams, needs=()):
+        """Build arrays, the BallTree over stream coordinates and the TF-IDF
+        model. ``streams``: list of Stream or a StreamTable."""
+        self.weights_ = {**W.WEIGHTS, **(self.weights or {})}
+        self.knowledge_ = self.knowledge or load_knowledge()
+        self.apps_ = self.knowledge_["applications"]
+        t = streams if isinstance(streams, StreamTable) else StreamTable.from_streams(streams)
+        self.table_ = t
+        self.stream_index_ = {sid: i for i, sid in enumerate(t.ids)}
+        self.needs_ = list(needs)
+        self.need_index_ = {n.id: i for i, n in enumerate(self.needs_)}
+        if len(self.need_index_) != len(self.needs_) or len(self.stream_index_) != len(t):
+            raise ValueError("duplicate ids")
+        self.tree_ = BallTree(np.radians(np.column_stack([t.lat, t.lon])), metric="haversine") \
+            if len(t) else None
+        self._fit_text()
+        self._fit_profiles()
+        self.ewc_lookup_ = {c: i for i, c in enumerate(t.ewc_codes)}
+        self.hazardous_ = t.hazardous
+        return self
+
+    def _need_text(self, need: Need) -> str:
+        app = self.apps_.get(need.application, {})
+        return " ".join([need.title, need.description or "", app.get("name_en", ""), app.get("name_fi", "")])
+
+    def _fit_text(self):
+        # word n-grams catch English terms, char_wb 3-5 n-grams catch Finnish
+        # compounds and inflections ("kuonaa" ~ "kuona", "lentotuhka" ~ "tuhka").
+        self.vectorizer_ = FeatureUnion([
+            ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)),
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                     dtype=np.float32, max_features=200_000)),
+        ])
+        docs = list(self.table_.texts) + [self._need_text(n) for n in self.needs_]
+        if not any(d.strip() for d in docs):
+            docs = docs + ["material"]
+        self.vectorizer_.fit(docs)
+        self.text_matrix_ = self._tfidf(self.table_.texts)
+        self.text_matrix_T_ = self.text_matrix_.T.tocsr()
+        nt = self._tfidf([self._need_text(n) for n in self.needs_]) if self.needs_ else None
+        self.need_text_ = {n.id: nt[i] for i, n in enumerate(self.needs_)} if nt is not None else {}
+        self._terms_cache = {}
+
+    def _tfidf(self, docs):
+        m = self.vectorizer_.transform(docs).astype(np.float32)
+        # FeatureUnion concatenates two unit vectors: renormalise to cosine.
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        from scipy.sparse import diags
+        return (diags(1.0 / norms) @ m).tocsr()
+
+    def _fit_profiles(self):
+        """Per application: similarity of each stream to its best reference
+        profile (StandardScaler over the profile keys, RBF on the mean squared
+        standardised difference, blended to neutral 0.5 by key coverage)."""
+        t = self.table_
+        self.profile_sim_, self.profile_ref_ = {}, {}
+        for name, app in self.apps_.items():
+            profiles = app.get("profiles") or []
+            keys = sorted({k for p in profiles for k in p["values"]})
+            if not profiles or not keys:
+                continue
+            refs = np.array([[p["values"].get(k, np.nan) for k in keys] for p in profiles], dtype=np.float64)
+            cols = [t.column(k) for k in keys]
+            n = len(t)
+            best = np.full(n, 0.5, dtype=np.float32)
+            which = np.zeros(n, dtype=np.int8)
+            if n == 0:
+                self.profile_sim_[name], self.profile_ref_[name] = best, which
+                continue
+            # Scaler on the references plus (a sample of) the market's own
+            # data so that a key is scaled by its real spread.
+            sample = np.full((min(n, 200_000), len(keys)), np.nan, dtype=np.float32)
+            for j, c in enumerate(cols):
+                if c is not None:
+                    sample[:, j] = t.X[: len(sample), c]
+            scaler = StandardScaler().fit(np.vstack([refs, sample]))
+            del sample
+            scale = np.where(np.isfinite(scaler.scale_) & (scaler.scale_ > 0), scaler.scale_, 1.0)
+            Zr = ((refs - scaler.mean_) / scale).astype(np.float32)
+            mean32, scale32 = scaler.mean_.astype(np.float32), scale.astype(np.float32)
+            best[:] = -1
+            step = 100_000  # chunks keep the temporaries small at a million rows
+            for a in range(0, n, step):
+                b = min(n, a + step)
+                Z = np.full((b - a, len(keys)), np.nan, dtype=np.float32)
+                for j, c in enumerate(cols):
+                    if c is not None:
+                        Z[:, j] = t.X[a:b, c]
+                Z = (Z - mean32) / scale32
+                for r in range(len(profiles)):
+                    d = Z - Zr[r]
+                    cnt = (~np.isnan(d)).sum(axis=1)
+                    mse = np.where(cnt > 0, np.nansum(d * d, axis=1) / np.maximum(cnt, 1), np.inf)
+                    sim = np.exp(-W.PROFILE_GAMMA * mse)
+                    cover = np.minimum(cnt / max(1, int((~np.isnan(Zr[r])).sum())), 1.0)
+                    sim = cover * sim + (1 - cover) * 0.5
+                    seg = best[a:b]
+                    better = sim > seg
+                    seg[better] = sim[better]
+                    which[a:b][better] = r
+            self.profile_sim_[name], self.profile_ref_[name] = best, which
+
+    # ------------------------------------------------------------ geography
+    def transport(self, gc_km):
+        """(road km, EUR/t, kg CO2/t) for great-circle km."""
+        road = np.asarray(gc_km) * self.detour_factor
+        cost = W.COST_EUR_PER_T_FIXED + road * self.cost_eur_per_tkm
+        return road, cost, road * self.co2_kg_per_tkm
+
+    def _radius_road(self, need: Need, include_infeasible: bool) -> float:
+        r = need.max_distance_km or self.default_max_road_km
+        if include_infeasible:
+            r = max(r * 1.5, self.default_max_road_km)
+        return r
+
+    def _candidates(self, need: Need, include_infeasible: bool):
+        if self.tree_ is None:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        r = self._radius_road(need, include_infeasible) / self.detour_factor / EARTH_RADIUS_KM
+        ind, dist = self.tree_.query_radius(np.radians([[need.lat, need.lon]]), r=r, return_distance=True)
+        return ind[0].astype(np.int64), dist[0] * EARTH_RADIUS_KM
+
+    # ------------------------------------------------------------ evaluation
+    def _values(self, keys, cand, cache):
+        """Sum of the keys' columns over candidates; NaN where any is missing."""
+        out = None
+        for k in keys:
+            if k not in cache:
+                c = self.table_.column(k)
+                cache[k] = (self.table_.X[cand, c].astype(np.float64) if c is not None
+                            else np.full(len(cand), np.nan))
+            out = cache[k].copy() if out is None else out + cache[k]
+        return out
+
+    def _terms_for(self, need: Need):
+        """(keys, per, lo, hi, hard, source, rule_id, categories) of the buyer's
+        requirements and the application's rules."""
+        key = (need.application, need.requirements)
+        hit = self._terms_cache.get(key)
+        if hit is not None:
+            return hit
+        out = []
+        for r in need.requirements:
+            out.append((V.parse_expression(r.property), V.parse_expression(r.per) if r.per else None,
+                        r.min, r.max, True, None, None, None))
+        app = self.apps_.get(need.application, {})
+        for r in app.get("rules", []):
+            out.append((V.parse_expression(r["property"]),
+                        V.parse_expression(r["per"]) if r.get("per") else None,
+                        r.get("min"), r.get("max"), r["kind"] != "technical",
+                        r["source"], r["id"], r.get("categories")))
+        self._terms_cache[key] = out
+        return out
+
+    def _compiled(self, need: Need, spec):
+        """Arrays of one need's terms (cached per application + requirements)."""
+        key = ("c", need.application, need.requirements)
+        hit = self._terms_cache.get(key)
+        if hit is not None:
+            return hit
+        nT = len(spec)
+        lo = np.array([-np.inf if s[2] is None else s[2] for s in spec])
+        hi = np.array([np.inf if s[3] is None else s[3] for s in spec])
+        catmask = np.ones((nT, len(CATEGORIES)), dtype=bool)
+        for ti, s in enumerate(spec):
+            if s[7]:
+                catmask[ti] = False
+                catmask[ti, [CAT_CODE[c] for c in s[7]]] = True
+        # Group terms on the same expression (same keys, ratio, category scope
+        # and hardness): the feasibility matrix needs only the strictest
+        # bound of each group; reasons still cite every rule.
+        col = self.table_.column
+        groups, group_of, dead = {}, {}, []
+        for ti, s_ in enumerate(spec):
+            if len(s_[0]) == 1 and s_[1] is None and col(s_[0][0]) is None:
+                dead.append(ti)
+                continue
+            gkey = (s_[0], s_[1], tuple(s_[7] or ()), s_[4])
+            g = groups.setdefault(gkey, {"tis": [], "lo": -np.inf, "hi": np.inf})
+            g["tis"].append(ti)
+            g["lo"] = max(g["lo"], lo[ti])
+            g["hi"] = min(g["hi"], hi[ti])
+            group_of[ti] = list(groups).index(gkey)
+        glist = list(groups.items())
+        glo = np.array([g["lo"] for _, g in glist])
+        ghi = np.array([g["hi"] for _, g in glist])
+        gboth = np.isfinite(glo) & np.isfinite(ghi)
+        ghalf = np.where(gboth, np.maximum((ghi - glo) / 2, 1e-12), 1.0)
+        simple_pos, simple_cols, compound = [], [], []
+        for gi, (gkey, _) in enumerate(glist):
+            if len(gkey[0]) == 1 and gkey[1] is None:
+                simple_pos.append(gi)
+                simple_cols.append(col(gkey[0][0]))
+            else:
+                compound.append((gi, gkey[0], gkey[1]))
+        gcat = np.ones((len(glist), len(CATEGORIES)), dtype=bool)
+        for gi, (gkey, _) in enumerate(glist):
+            if gkey[2]:
+                gcat[gi] = False
+                gcat[gi, [CAT_CODE[c] for c in gkey[2]]] = True
+        out = {}
+        out.update({"catmask": catmask, "catmask_any": [bool(s_[7]) for s_ in spec],
+               "g_lo": glo, "g_hi": ghi,
+               "g_den_lo": np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(glo), glo, 1.0)), 1e-12)),
+               "g_den_hi": np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(ghi), ghi, 1.0)), 1e-12)),
+               "g_lo32": glo.astype(np.float32), "g_hi32": ghi.astype(np.float32),
+               "g_cat": gcat, "g_scoped": bool(any(g[0][2] for g in glist)),
+               "g_hard": np.array([g[0][3] for g in glist], dtype=bool),
+               "g_simple_pos": np.array(simple_pos, dtype=np.int64),
+               "g_simple_cols": np.array(simple_cols, dtype=np.int64),
+               "g_compound": compound, "group_of": group_of, "dead": dead,
+               "labels": [_label(s_[0], s_[1]) for s_ in spec],
+               "units": ["" if s_[1] is not None else V.unit_of_expression(s_[0]) for s_ in spec]})
+        out["g_den_lo32"] = out["g_den_lo"].astype(np.float32)
+        out["g_den_hi32"] = out["g_den_hi"].astype(np.float32)
+        self._terms_cache[key] = out
+        return out
+
+    def _evaluate(self, need: Need, cand: np.ndarray, gc_km: np.ndarray) -> _Eval:
+        t, n = self.table_, len(cand)
+        app = self.apps_.get(need.application, {})
+        road, _, _ = self.transport(gc_km)
+        feasible = np.ones(n, dtype=bool)
+        missing_any = np.zeros(n, dtype=bool)
+        tech_miss = np.zeros(n, dtype=np.int32)
+        msum = np.zeros(n)
+        mcnt = np.zeros(n)
+        cache, terms, checks = {}, [], []
+        cat = t.category[cand]
+
+        spec = self._terms_for(need)
+        if spec:
+            c = self._compiled(need, spec)
+            nG = len(c["g_lo"])
+            Vm = np.empty((n, nG), dtype=np.float32)
+            if len(c["g_simple_pos"]):
+                Vm[:, c["g_simple_pos"]] = t.X[np.ix_(cand, c["g_simple_cols"])]
+            for gi, keys, per in c["g_compound"]:
+                v = self._values(keys, cand, cache)
+                if per is not None:
+                    den = self._values(per, cand, cache)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        v = np.where(den > 0, v / den, np.where(np.isnan(den), np.nan, np.inf))
+                Vm[:, gi] = v
+            APm = c["g_cat"][:, cat].T if c["g_scoped"] else None   # (n, G) rule applies
+            lo, hi = c["g_lo32"], c["g_hi32"]
+            OKm = (Vm >= lo) & (Vm <= hi)             # NaN compares False
+            known = ~np.isnan(Vm)
+            val = known if APm is None else (APm & known)
+            broken = val & ~OKm
+            hard = c["g_hard"]
+            if hard.any():
+                feasible &= ~broken[:, hard].any(axis=1)
+                unk = ~known if APm is None else (APm & ~known)
+                missing_any |= unk[:, hard].any(axis=1)
+            if (~hard).any():
+                tech_miss += broken[:, ~hard].sum(axis=1).astype(np.int32)
+            # Margin: relative headroom inside the binding limit, full at MARGIN_FULL.
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                rel = np.minimum((Vm - lo) / c["g_den_lo32"], (hi - Vm) / c["g_den_hi32"])
+            good = val & OKm
+            msum += np.where(good, np.clip(rel / W.MARGIN_FULL, 0, 1), 0).sum(axis=1)
+            mcnt += good.sum(axis=1)
+            # Hard terms with no data column at all: missing wherever they apply.
+            for ti in c["dead"]:
+                if spec[ti][4]:
+                    missing_any |= c["catmask"][ti][cat] if c["catmask_any"][ti] else True
+            nanv = np.broadcast_to(np.float32(np.nan), (n,))
+            every = np.broadcast_to(True, (n,))
+            for ti, (keys, per, lo_, hi_, hrd, source, rid, cats) in enumerate(spec):
+                gi = c["group_of"].get(ti)
+                applies = c["catmask"][ti][cat] if c["catmask_any"][ti] else every
+                terms.append(_Term(keys, per, lo_, hi_, hrd, source, rid, applies,
+                                   nanv if gi is None else Vm[:, gi], None,
+                                   c["labels"][ti], c["units"][ti]))
+
+        # Buyer restrictions.
+        if need.categories:
+            bad = ~np.isin(cat, [CAT_CODE[c] for c in need.categories])
+            feasible &= ~bad
+            checks.append(("category", bad))
+        ewc = t.ewc[cand]
+        if need.ewc_codes:
+            codes = [self.ewc_lookup_[c] for c in need.ewc_codes if c in self.ewc_lookup_]
+            unknown = ewc < 0
+            bad = ~unknown & ~np.isin(ewc, codes)
+            feasible &= ~bad
+            missing_any |= unknown
+            checks.append(("ewc", bad))
+            checks.append(("ewc_unknown", unknown))
+        if need.max_distance_km is not None:
+            bad = road > need.max_distance_km
+            feasible &= ~bad
+            checks.append(("distance", bad))
+        q = t.quantity[cand]
+        if need.min_quantity_t_per_year is not None:
+            unknown = np.isnan(q)
+            bad = ~unknown & (q < need.min_quantity_t_per_year)
+            feasible &= ~bad
+            missing_any |= unknown
+            checks.append(("quantity", bad))
+            checks.append(("quantity_unknown", unknown))
+        if need.max_price_eur_per_t is not None:
+            bad = t.price[cand] > need.max_price_eur_per_t  # NaN compares False
+            feasible &= ~bad
+            checks.append(("price", bad))
+
+        # Legal status, Waste Act 646/2011 s. 29.
+        waste = t.legal[cand] == LEGAL.index("waste")
+        if need.accepts_waste is False:
+            feasible &= ~waste
+            checks.append(("waste_refused", waste))
+        if need.permitted_ewc_codes is not None:
+            codes = [self.ewc_lookup_[c] for c in need.permitted_ewc_codes if c in self.ewc_lookup_]
+            unknown = waste & (ewc < 0)
+            bad = waste & (ewc >= 0) & ~np.isin(ewc, codes)
+            feasible &= ~bad
+            missing_any |= unknown
+            checks.append(("waste_code", bad))
+            checks.append(("waste_code_unknown", unknown))
+
+        # Hazardous entries: the application's policy.
+        haz = self.hazardous_[cand]
+        policy = app.get("hazardous_policy", "permit")
+        if policy == "refuse":
+            bad = haz
+        else:
+            permitted = [self.ewc_lookup_[c] for c in (need.permitted_ewc_codes or ())
+                         if c in self.ewc_lookup_]
+            bad = haz & ~np.isin(ewc, permitted)
+        feasible &= ~bad
+        checks.append(("hazardous", bad))
+
+        # Fit components, each 0..1.
+        comp = {}
+        comp["margin"] = np.where(mcnt > 0, msum / np.maximum(mcnt, 1), 0.5)
+        prof = self.profile_sim_.get(need.application)
+        comp["profile"] = prof[cand].astype(np.float64) if prof is not None else np.full(n, 0.5)
+        if n:
+            qv = self.need_text_.get(need.id) if self.needs_ and need.id in self.need_index_ \
+                and self.needs_[self.need_index_[need.id]] is need else None
+            if qv is None:
+                qv = self._tfidf([self._need_text(need)])
+            sims_u = (qv @ self.text_matrix_T_).toarray().ravel()
+            comp["text"] = np.clip(sims_u[t.text_id[cand]] / W.TEXT_FULL, 0, 1)
+        else:
+            comp["text"] = np.zeros(0)
+        typical = app.get("categories") or []
+        comp["category"] = (np.where(np.isin(cat, [CAT_CODE[c] for c in typical]),
+                                     W.CATEGORY_TYPICAL, W.CATEGORY_OTHER)
+                            if typical else np.full(n, 0.5))
+        if need.quantity_t_per_year:
+            comp["quantity"] = np.where(np.isnan(q), 0.5, np.minimum(1.0, q / need.quantity_t_per_year))
+        else:
+            comp["quantity"] = np.full(n, 0.5)
+        comp["distance"] = np.exp(-road / self.distance_decay_km)
+        wsum = sum(self.weights_.values())
+        score = sum(self.weights_[k] * comp[k] for k in self.weights_) / wsum
+        score = score * np.where(missing_any, self.unverified_factor, 1.0)
+        score = score * W.TECHNICAL_MISS_FACTOR ** tech_miss
+        score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)
+        ref = self.profile_ref_.get(need.application)
+        return _Eval(need, cand, gc_km, road, feasible, missing_any, np.clip(score, 0, 1), comp,
+                     terms, checks, tech_miss, ref[cand] if ref is not None else None)
+
+    # ---------------------------------------------------------------- output
+    def _select(self, ev: _Eval, top: int, include_infeasible: bool) -> np.ndarray:
+        idx = np.arange(len(ev.cand)) if include_infeasible else np.flatnonzero(ev.feasible)
+        if len(idx) == 0 or top <= 0:
+            return idx[:0]
+        key = ev.score[idx] + 2.0 * ev.feasible[idx]
+        if len(idx) > top:
+            part = np.argpartition(-key, top - 1)[:top]
+            idx, key = idx[part], key[part]
+        # Ties broken by stream id for determinism.
+        ids = self.table_.ids[ev.cand[idx]].astype(str)
+        order = np.lexsort((ids, -key))
+        return idx[order]
+
+    def _match(self, ev: _Eval, j: int) -> Match:
+        t, need = self.table_, ev.need
+        row = int(ev.cand[j])
+        _, cost, co2 = self.transport(ev.gc_km[j])
+        comps = {k: round(float(v[j]), 4) for k, v in ev.components.items()}
+        return Match(need_id=need.id, stream_id=str(t.ids[row]), score=float(ev.score[j]),
+                     feasible=bool(ev.feasible[j]), verified=not bool(ev.missing_any[j]),
+                     distance_km=float(ev.gc_km[j]), road_km=float(ev.road_km[j]),
+                     transport_cost_eur_per_t=float(cost), transport_co2_kg_per_t=float(co2),
+                     components=comps, explain=lambda: self._explain(ev, j))
+
+    def _explain(self, ev: _Eval, j: int):
+        """(missing, reasons, rules) of candidate j, built on demand."""
+        t, need = self.table_, ev.need
+        row = int(ev.cand[j])
+        app = self.apps_.get(need.application, {})
+        reasons, missing, rules = [], set(), []
+        broken_first = []
+        fails = {kind: bool(arr[j]) for kind, arr in ev.checks}
+        cat_name = CATEGORIES[t.category[row]]
+        ewc = t.ewc_codes[t.ewc[row]] if t.ewc[row] >= 0 else None
+        legal = LEGAL[t.legal[row]] if t.legal[row] >= 0 else None
+        if fails.get("category"):
+            broken_first.append(Reason(R.CATEGORY_REFUSED, {"category": cat_name, "accepted": ", ".join(need.categories)}, False))
+        if fails.get("ewc"):
+            broken_first.append(Reason(R.EWC_REFUSED, {"ewc": ewc, "accepted": ", ".join(need.ewc_codes)}, False))
+        if fails.get("ewc_unknown"):
+            missing.add("ewc_code")
+            broken_first.append(Reason(R.EWC_UNKNOWN, {"accepted": ", ".join(need.ewc_codes)}, None))
+        q = t.quantity[row]
+        if fails.get("quantity"):
+            broken_first.append(Reason(R.QUANTITY_TOO_SMALL, {"quantity": _sig(q), "limit": need.min_quantity_t_per_year}, False))
+        if fails.get("quantity_unknown"):
+            missing.add("quantity_t_per_year")
+            broken_first.append(Reason(R.QUANTITY_UNKNOWN, {"limit": need.min_quantity_t_per_year}, None))
+        if fails.get("price"):
+            broken_first.append(Reason(R.PRICE_TOO_HIGH, {"price": _sig(t.price[row]), "limit": need.max_price_eur_per_t}, False))
+        # Legal status.
+        if legal == "waste":
+            if fails.get("waste_refused"):
+                reasons.append(Reason(R.WASTE_NOT_ACCEPTED, {}, False, WASTE_ACT))
+            elif fails.get("waste_code"):
+                reasons.append(Reason(R.WASTE_CODE_NOT_PERMITTED, {"ewc": ewc}, False, WASTE_ACT))
+            elif fails.get("waste_code_unknown"):
+                missing.add("ewc_code")
+                reasons.append(Reason(R.WASTE_CODE_UNKNOWN, {}, None, WASTE_ACT))
+            elif need.permitted_ewc_codes is not None:
+                reasons.append(Reason(R.WASTE_PERMITTED, {"ewc": ewc}, True, WASTE_ACT))
+            elif need.accepts_waste:
+                reasons.append(Reason(R.WASTE_ACCEPTED, {}, True, WASTE_ACT))
+            else:
+                reasons.append(Reason(R.STATUS_UNCONFIRMED, {"who": "the receiver"}, None, WASTE_ACT))
+        elif legal is None:
+            reasons.append(Reason(R.STATUS_UNCONFIRMED, {"who": "the holder of the stream"}, None, WASTE_ACT))
+        else:
+            reasons.append(Reason(R.NO_PERMIT_NEEDED, {"status": legal.replace("_", "-")}, True))
+        if ewc and ewc.endswith("*"):
+            src = app.get("hazardous_source")
+            if fails.get("hazardous"):
+                tpl = R.HAZARDOUS_REFUSED if app.get("hazardous_policy") == "refuse" else R.HAZARDOUS_NOT_PERMITTED
+                reasons.append(Reason(tpl, {"ewc": ewc, "application": app.get("name_en", need.application)}, False, src))
+            else:
+                reasons.append(Reason(R.HAZARDOUS_PERMITTED, {"ewc": ewc}, True, src))
+        # Requirements and rules.
+        rule_missing = []
+        for term in ev.terms:
+            if not term.applies[j]:
+                continue
+            if term.rule_id:
+                rules.append(term.rule_id)
+            v = term.value[j]
+            limit = term.lo if term.lo is not None else term.hi
+            if np.isnan(v):
+                keys = [k for k in term.keys + (term.per or ()) if self._is_missing(row, k)]
+                if term.hard:
+                    missing.update(keys)
+                if term.rule_id is None:
+                    reasons.append(Reason(R.REQ_MISSING, {"property": term.label,
+                                                          "limit": _limit_text(term.lo, term.hi)}, None))
+                elif term.hard:
+                    rule_missing.extend(keys)
+                continue
+            ok = bool((term.lo is None or v >= term.lo) and (term.hi is None or v <= term.hi))
+            params = {"property": term.label, "value": _sig(v), "unit": term.unit}
+            if not term.hard and not ok:
+                reasons.append(Reason(R.REQ_SOFT_BROKEN, {**params, "limit": _limit_text(term.lo, term.hi)}, False, term.source))
+                continue
+            if term.lo is not None and (v < term.lo or term.hi is None):
+                tpl = R.REQ_MIN_OK if ok else R.REQ_MIN_BROKEN
+                limit = term.lo
+            else:
+                tpl = R.REQ_MAX_OK if ok else R.REQ_MAX_BROKEN
+                limit = term.hi
+            r = Reason(tpl, {**params, "limit": limit}, ok, term.source)
+            (reasons if ok else broken_first).append(r)
+        if rule_missing:
+            keys = sorted(set(rule_missing))
+            reasons.append(Reason(R.UNVERIFIED, {"count": len(keys), "keys": ", ".join(keys)}, None))
+        # Geography.
+        road = float(ev.road_km[j])
+        _, cost, co2 = self.transport(ev.gc_km[j])
+        if fails.get("distance"):
+            broken_first.append(Reason(R.TOO_FAR, {"road_km": road, "limit": need.max_distance_km}, False))
+        reasons.append(Reason(R.TRANSPORT, {"road_km": road, "cost": float(cost), "co2": float(co2)}, None))
+        if need.quantity_t_per_year and not np.isnan(q):
+            reasons.append(Reason(R.QUANTITY_FIT, {"quantity": _sig(q), "wanted": need.quantity_t_per_year}, None))
+        if ev.profile_ref is not None and ev.components["profile"][j] > 0.6:
+            ref = app["profiles"][int(ev.profile_ref[j])]["name"]
+            reasons.append(Reason(R.PROFILE_SIMILAR, {"reference": ref, "similarity": float(ev.components["profile"][j])}, None))
+        if cat_name in (app.get("categories") or []):
+            reasons.append(Reason(R.CATEGORY_TYPICAL, {"category": cat_name.replace("_", " "),
+                                                         "application": app.get("name_en", need.application)}, None))
+        return sorted(missing), broken_first + reasons, rules
+
+    def _is_missing(self, row, key) -> bool:
+        c = self.table_.column(key)
+        return c is None or bool(np.isnan(self.table_.X[row, c]))
+
+    # -------------------------------------------------------------- public
+    def _need(self, need_id) -> Need:
+        try:
+            return self.needs_[self.need_index_[need_id]]
+        except KeyError:
+            raise KeyError(f"unknown need id {need_id!r}") from None
+
+    def _stream_row(self, stream_id) -> int:
+        try:
+            return self.stream_index_[stream_id]
+        except KeyError:
+            raise KeyError(f"unknown stream id {stream_id!r}") from None
+
+    def rank_streams(self, need_id, top=10, include_infeasible=False, _cand=None) -> list:
+        """Best streams for one need, feasible first, best first."""
+        need = self._need(need_id)
+        cand, gc = _cand if _cand is not None else self._candidates(need, include_infeasible)
+        ev = self._evaluate(need, cand, gc)
+        return [self._match(ev, int(j)) for j in self._select(ev, top, include_infeasible)]
+
+    def rank_all(self, top=10, include_infeasible=False) -> dict:
+        """{need_id: rank_streams(need_id)} for every need (one batched
+        BallTree query for all needs' candidates)."""
+        if not self.needs_:
+            return {}
+        if self.tree_ is None:
+            return {n.id: [] for n in self.needs_}
+        pts = np.radians([[n.lat, n.lon] for n in self.needs_])
+        r = np.array([self._radius_road(n, include_infeasible) for n in self.needs_])
+        ind, dist = self.tree_.query_radius(pts, r=r / self.detour_factor / EARTH_RADIUS_KM,
+                                            return_distance=True)
+        return {n.id: self.rank_streams(n.id, top, include_infeasible,
+                                        _cand=(ind[i].astype(np.int64), dist[i] * EARTH_RADIUS_KM))
+                for i, n in enumerate(self.needs_)}
+
+    def rank_needs(self, stream_id, top=10, include_infeasible=False) -> list:
+        """Best needs for one stream. Loops over the needs whose distance cap
+        reaches the stream (needs are few; streams are many)."""
+        row = self._stream_row(stream_id)
+        t = self.table_
+        out = []
+        for need in self.needs_:
+            gc = float(haversine_km(need.lat, need.lon, t.lat[row], t.lon[row]))
+            if gc * self.detour_factor > self._radius_road(need, include_infeasible):
+                continue
+            ev = self._evaluate(need, np.array([row]), np.array([gc]))
+            if ev.feasible[0] or include_infeasible:
+                out.append((not ev.feasible[0], -ev.score[0], need.id, ev))
+        out.sort(key=lambda x: x[:3])
+        return [self._match(ev, 0) for *_, ev in out[:top]]
+
+    def pairing_ideas(self, stream_id, top=5) -> list:
+        """Applications a stream could serve (feasible or not, and why), the
+        analyses missing to be sure, and the posted needs nearby."""
+        row = self._stream_row(stream_id)
+        t = self.table_
+        nearby = self.rank_needs(stream_id, top=len(self.needs_) or 1, include_infeasible=True)
+        ideas = []
+        for name, app in self.apps_.items():
+            if name == "other":
+                continue
+            pseudo = Need(id=f"idea:{name}", title=app["name_en"], application=name,
+                          lat=float(t.lat[row]), lon=float(t.lon[row]),
+                          description=app.get("description_en", ""))
+            ev = self._evaluate(pseudo, np.array([row]), np.array([0.0]))
+            m = self._match(ev, 0)
+            comps = ev.components
+            # Distance and quantity say nothing about a use: leave them out.
+            keys = ("margin", "profile", "text", "category")
+            score = sum(self.weights_[k] * float(comps[k][0]) for k in keys) / sum(self.weights_[k] for k in keys)
+            score *= (self.unverified_factor if not m.verified else 1.0) * (1.0 if m.feasible else W.INFEASIBLE_FACTOR)
+            score *= W.TECHNICAL_MISS_FACTOR ** int(ev.tech_miss[0])
+            expected_missing = [k for k in app.get("analyses", []) if self._is_missing(row, k)]
+            missing = sorted(set(m.missing) | set(expected_missing))
+            head = Reason(R.IDEA_FEASIBLE if m.feasible else R.IDEA_INFEASIBLE, {"application": app["name_en"]}, m.feasible)
+            body = [r for r in m.reasons if r.template not in (R.TRANSPORT,)]
+            near = [x for x in nearby if self._need(x.need_id).application == name
+                    and x.road_km <= (self._need(x.need_id).max_distance_km or self.default_max_road_km)]
+            if near:
+                body.append(Reason(R.IDEA_NEEDS_NEARBY, {"count": len(near), "application": app["name_en"]}, None))
+            ideas.append(PairingIdea(stream_id=str(t.ids[row]), application=name, name_en=app["name_en"],
+                                     name_fi=app["name_fi"], score=float(np.clip(score, 0, 1)),
+                                     feasible=m.feasible, reasons=[head] + body, missing=missing,
+                                     needs_nearby=near))
+        ideas.sort(key=lambda i: (not i.feasible, -i.score, i.application))
+        return ideas[:top]

@@ -1,0 +1,96 @@
+"""Columnar store of streams: what ``Matcher.fit`` scores over.
+
+Holding streams as NumPy columns (values as a dense float32 matrix, streams x
+keys, NaN = not analysed) keeps a million streams within memory and lets the
+scoring run vectorised. Build it from Stream objects, or directly from arrays
+when the data come from a database export (see benchmarks/bench_matching.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import vocabulary as V
+
+CATEGORIES = ("slag", "ash", "dust", "sludge", "tailings", "waste_rock", "gypsum",
+              "lime_residue", "dregs", "biomass_residue", "metal_scrap", "mineral_fines", "other")
+LEGAL = ("waste", "by_product", "end_of_waste", "product")
+CAT_CODE = {c: i for i, c in enumerate(CATEGORIES)}
+LEGAL_CODE = {c: i for i, c in enumerate(LEGAL)}
+
+
+@dataclass
+class StreamTable:
+    ids: np.ndarray            # (n,) object, stream ids
+    lat: np.ndarray            # (n,) float64, degrees
+    lon: np.ndarray            # (n,) float64, degrees
+    category: np.ndarray       # (n,) int16 into CATEGORIES
+    ewc: np.ndarray            # (n,) int32 into ewc_codes, -1 = none
+    ewc_codes: list            # normalised codes 'NN NN NN[*]'
+    legal: np.ndarray          # (n,) int8 into LEGAL, -1 = not stated
+    quantity: np.ndarray       # (n,) float64 t/a, NaN = not stated
+    price: np.ndarray          # (n,) float64 EUR/t, NaN = not stated
+    X: np.ndarray              # (n, k) float32, NaN = not analysed
+    keys: tuple                # column keys of X (vocabulary keys)
+    text_id: np.ndarray        # (n,) int32 into texts
+    texts: list                # unique texts (title + description + category)
+    titles: np.ndarray | None = None   # (n,) object, optional, for display
+    places: np.ndarray | None = None   # (n,) object, optional
+
+    def __len__(self):
+        return len(self.ids)
+
+    @property
+    def hazardous(self) -> np.ndarray:
+        haz = np.array([c.endswith("*") for c in self.ewc_codes] + [False], dtype=bool)
+        return haz[self.ewc]  # index -1 picks the trailing False
+
+    def column(self, key: str) -> int | None:
+        col = self.__dict__.get("_col")
+        if col is None:
+            col = self.__dict__["_col"] = {k: i for i, k in enumerate(self.keys)}
+        return col.get(key)
+
+    @classmethod
+    def from_streams(cls, streams) -> "StreamTable":
+        streams = list(streams)
+        keys = tuple(k for k in V.ALL_KEYS if any(k in s.values for s in streams))
+        col = {k: i for i, k in enumerate(keys)}
+        n = len(streams)
+        X = np.full((n, len(keys)), np.nan, dtype=np.float32)
+        ewc_codes, ewc_idx, texts, text_idx = [], {}, [], {}
+        ewc = np.full(n, -1, dtype=np.int32)
+        tid = np.empty(n, dtype=np.int32)
+        for i, s in enumerate(streams):
+            for k, v in s.values.items():
+                X[i, col[k]] = v
+            if s.ewc_code:
+                ewc[i] = ewc_idx.setdefault(s.ewc_code, len(ewc_idx))
+                if ewc[i] == len(ewc_codes):
+                    ewc_codes.append(s.ewc_code)
+            t = stream_text(s.title, s.description, s.category, s.industry)
+            tid[i] = text_idx.setdefault(t, len(text_idx))
+            if tid[i] == len(texts):
+                texts.append(t)
+        nan = float("nan")
+        return cls(
+            ids=np.array([s.id for s in streams], dtype=object),
+            lat=np.array([s.lat for s in streams], dtype=np.float64),
+            lon=np.array([s.lon for s in streams], dtype=np.float64),
+            category=np.array([CAT_CODE[s.category] for s in streams], dtype=np.int16),
+            ewc=ewc, ewc_codes=ewc_codes,
+            legal=np.array([LEGAL_CODE.get(s.legal_status, -1) for s in streams], dtype=np.int8),
+            quantity=np.array([nan if s.quantity_t_per_year is None else s.quantity_t_per_year
+                               for s in streams], dtype=np.float64),
+            price=np.array([nan if s.price_eur_per_t is None else s.price_eur_per_t
+                            for s in streams], dtype=np.float64),
+            X=X, keys=keys, text_id=tid, texts=texts,
+            titles=np.array([s.title for s in streams], dtype=object),
+            places=np.array([s.place for s in streams], dtype=object))
+
+
+def stream_text(title, description, category, industry=None) -> str:
+    """Text a stream is matched on: title, description, category word."""
+    parts = [title or "", description or "", (category or "").replace("_", " "), industry or ""]
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,54 @@
+"""Every tunable number of the scoring, in one place (reasons: docs/matching.md).
+
+Transport factors are estimates for a Finnish full-trailer truck (60 t gross,
+about 40 t payload) in bulk haulage; see the notes on each.
+"""
+
+#: Weights of the fit components; the score is their weighted mean (0..1).
+WEIGHTS = {
+    "margin": 0.25,     # how comfortably inside each required range
+    "profile": 0.20,    # resemblance to reference materials of the application
+    "text": 0.15,       # TF-IDF similarity of titles and descriptions
+    "category": 0.10,   # category typical for the application
+    "quantity": 0.10,   # offered vs wanted tonnage
+    "distance": 0.20,   # exponential decay with road distance
+}
+
+#: Score factor for a stream with missing analyses (unverified): below a
+#: verified stream of equal fit, still above most weak verified fits.
+UNVERIFIED_FACTOR = 0.85
+#: Score factor per broken technical (guidance) rule.
+TECHNICAL_MISS_FACTOR = 0.8
+#: Score factor for infeasible pairs (only shown with include_infeasible;
+#: they always sort after feasible ones anyway).
+INFEASIBLE_FACTOR = 0.5
+
+#: Road km = great-circle km x DETOUR_FACTOR. Circuity of road networks is
+#: typically 1.2-1.4 (Ballou, Rahardja & Sakai 2002, Transportation Research
+#: A 36:843-848, country circuity factors); 1.3 chosen for sparse northern
+#: networks. NOT verified for Finland in this build.
+DETOUR_FACTOR = 1.3
+#: Truck haulage cost, EUR per tonne-km, bulk full-trailer incl. empty return.
+#: NOT verified in this build (brief's range 0.10-0.15); mid value.
+COST_EUR_PER_TKM = 0.12
+#: Fixed loading/unloading cost per tonne, EUR/t. Engine assumption.
+COST_EUR_PER_T_FIXED = 0.0
+#: CO2 per tonne-km, kg. VTT LIPASTO unit emissions list full-trailer
+#: combinations (60 t) on highways at roughly 40-60 g CO2/tkm depending on
+#: load; 0.055 kg/tkm chosen to include part-empty returns. The exact
+#: LIPASTO table value was NOT retrieved in this build (database withdrawn
+#: 2022; lipasto.vtt.fi).
+CO2_KG_PER_TKM = 0.055
+
+#: e-folding length of the distance decay, road km.
+DISTANCE_DECAY_KM = 150.0
+#: Candidate radius when a need states no max_distance_km, road km.
+DEFAULT_MAX_ROAD_KM = 600.0
+#: Text similarity is rescaled: cosine >= TEXT_FULL counts as 1.
+TEXT_FULL = 0.35
+#: Relative headroom counted as full margin (0.5 = 50 % inside the limit).
+MARGIN_FULL = 0.5
+#: RBF width for profile similarity, in standard deviations.
+PROFILE_GAMMA = 0.5
+#: Category component when the category is typical / not typical.
+CATEGORY_TYPICAL, CATEGORY_OTHER = 1.0, 0.3

@@ -1,0 +1,238 @@
+"""Ranking semantics, written as specs."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from matching import Matcher, Reason, load_knowledge, validate_batch
+from matching import reasons as R
+
+from mhelpers import fit, need_rec, stream_rec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ids(matches):
+    return [m.stream_id for m in matches]
+
+
+def test_requirement_met_and_broken():
+    m = fit([stream_rec("ok", composition={"SiO2": 40, "Al2O3": 20}),
+             stream_rec("low", composition={"SiO2": 20, "Al2O3": 10})],
+            [need_rec(requirements=[{"property": "SiO2+Al2O3", "min": 50}])])
+    top = m.rank_streams("N")
+    assert ids(top) == ["ok"]
+    assert "SiO2+Al2O3 = 60 wt%, need >= 50" in [str(r) for r in top[0].reasons]
+    allm = m.rank_streams("N", include_infeasible=True)
+    bad = [x for x in allm if x.stream_id == "low"][0]
+    assert not bad.feasible
+    assert "SiO2+Al2O3 = 30 wt% is below the required 50 wt%" in [str(r) for r in bad.reasons]
+
+
+def test_ratio_requirement_basicity():
+    m = fit([stream_rec("basic", category="slag", composition={"CaO": 40, "MgO": 10, "SiO2": 35}),
+             stream_rec("acid", category="slag", composition={"CaO": 10, "MgO": 5, "SiO2": 50})],
+            [need_rec(requirements=[{"property": "CaO+MgO", "per": "SiO2", "min": 1.0}])])
+    assert ids(m.rank_streams("N")) == ["basic"]
+    assert any("(CaO+MgO)/SiO2 = 1.429, need >= 1" in str(r) for r in m.rank_streams("N")[0].reasons)
+
+
+def test_inclusive_bounds():
+    m = fit([stream_rec("edge", composition={"CaO": 50})], [need_rec(requirements=[{"property": "CaO", "min": 50, "max": 50}])])
+    assert ids(m.rank_streams("N")) == ["edge"]
+
+
+def test_missing_value_is_unverified_and_ranks_below_equal_verified():
+    same = dict(title="Fly ash", composition={"SiO2": 50}, quantity_t_per_year=1000)
+    m = fit([stream_rec("unverified", **same),
+             stream_rec("verified", **{**same, "composition": {"SiO2": 50, "Al2O3": 20}})],
+            [need_rec(requirements=[{"property": "Al2O3", "min": 10}])])
+    top = m.rank_streams("N")
+    assert ids(top) == ["verified", "unverified"]
+    assert top[1].feasible and not top[1].verified and top[1].missing == ["Al2O3"]
+    assert top[0].verified and top[0].score > top[1].score
+
+
+def test_distance_limit_on_road_km():
+    # Oulu -> Kemi is ~100 km great-circle, ~130 km by road with detour 1.3.
+    m = fit([stream_rec("kemi", lat=65.74, lon=24.56)],
+            [need_rec("near", lat=65.01, lon=25.47, max_distance_km=150), need_rec("far", lat=65.01, lon=25.47, max_distance_km=110)])
+    near = m.rank_streams("near")
+    assert ids(near) == ["kemi"]
+    assert near[0].road_km == pytest.approx(near[0].distance_km * 1.3)
+    assert m.rank_streams("far") == []
+    far = m.rank_streams("far", include_infeasible=True)[0]
+    assert not far.feasible and "beyond the buyer's limit of 110 km" in str(far.reasons[0])
+
+
+def test_transport_reason():
+    m = fit([stream_rec("s", lat=65.74, lon=24.56)], [need_rec(lat=65.01, lon=25.47)])
+    x = m.rank_streams("N")[0]
+    assert x.transport_cost_eur_per_t == pytest.approx(x.road_km * 0.12)
+    assert x.transport_co2_kg_per_t == pytest.approx(x.road_km * 0.055)
+    assert any(str(r).startswith("about ") and "EUR/t" in str(r) and "kg CO2/t" in str(r) for r in x.reasons)
+
+
+def test_categories_and_ewc_restrict():
+    m = fit([stream_rec("ash", category="ash", ewc_code="10 01 02"), stream_rec("slag", category="slag", ewc_code="10 02 02"),
+             stream_rec("noewc", category="ash")],
+            [need_rec("cat", categories=["ash"]), need_rec("ewc", ewc_codes=["10 01 02"])])
+    assert set(ids(m.rank_streams("cat"))) == {"ash", "noewc"}
+    got = m.rank_streams("ewc")
+    assert ids(got) == ["ash", "noewc"]
+    assert got[1].missing == ["ewc_code"] and not got[1].verified
+
+
+@pytest.mark.parametrize("legal,accepts,permitted,feasible,text", [
+    ("waste", False, None, False, "does not accept waste"),
+    ("waste", True, ["10 01 03"], False, "permit does not cover"),
+    ("waste", True, ["10 01 02"], True, "covered by the receiver's permit"),
+    ("waste", None, None, True, "legal status unconfirmed: the receiver"),
+    (None, False, None, True, "legal status unconfirmed: the holder"),
+    ("by_product", False, None, True, "by-product: no waste permit needed"),
+    ("end_of_waste", False, None, True, "end-of-waste: no waste permit needed"),
+])
+def test_legal_status(legal, accepts, permitted, feasible, text):
+    s = stream_rec("s", ewc_code="10 01 02", **({"legal_status": legal} if legal else {}))
+    n = need_rec(**({"accepts_waste": accepts} if accepts is not None else {}),
+                 **({"permitted_ewc_codes": permitted} if permitted is not None else {}))
+    x = fit([s], [n]).rank_streams("N", include_infeasible=True)[0]
+    assert x.feasible is feasible
+    legal_reasons = [str(r) for r in x.reasons if "Waste Act" in str(r) or "permit needed" in str(r)]
+    assert any(text in r for r in legal_reasons), legal_reasons
+
+
+@pytest.mark.parametrize("application,permitted,feasible", [
+    ("fertiliser", ["10 02 07*"], False),        # land uses refuse hazardous entries
+    ("earth_construction", ["10 02 07*"], False),  # Decree 843/2017 covers non-hazardous only
+    ("metal_recovery", ["10 02 07*"], True),     # permit names the code
+    ("metal_recovery", ["10 02 08"], False),
+])
+def test_hazardous_policy(application, permitted, feasible):
+    s = stream_rec("dust", category="dust", ewc_code="10 02 07*", legal_status="waste")
+    n = need_rec(application=application, accepts_waste=True, permitted_ewc_codes=permitted)
+    x = fit([s], [n]).rank_streams("N", include_infeasible=True)[0]
+    assert x.feasible is feasible
+    assert any("hazardous entry" in str(r) for r in x.reasons)
+
+
+def test_knowledge_rule_refuses_cadmium_in_dregs_for_liming(example):
+    streams, needs = validate_batch(example)
+    m = Matcher().fit(streams, needs)
+    x = [y for y in m.rank_streams("N2", include_infeasible=True) if y.stream_id == "S2"][0]
+    assert not x.feasible
+    texts = [str(r) for r in x.reasons]
+    assert any(t.startswith("Cd 8 mg/kg exceeds 2 mg/kg (Regulation (EU) 2019/1009") and "PFC 2" in t for t in texts)
+    assert any(t.startswith("Cd 8 mg/kg exceeds 1.5 mg/kg (MMM decree on fertiliser products 24/11") for t in texts)
+    assert "fpr-pfc2-Cd" in x.rules
+
+
+def test_rule_applies_even_if_buyer_did_not_write_it_and_stricter_buyer_also_applies():
+    s = stream_rec("ash", category="ash", trace={"Cd": 1.2}, properties={"neutralising_value_pct": 30})
+    lenient = need_rec("L", application="liming_agent")
+    strict = need_rec("S", application="liming_agent", requirements=[{"property": "Cd", "max": 1.0}])
+    m = fit([s], [lenient, strict])
+    assert m.rank_streams("L")[0].feasible
+    assert m.rank_streams("S") == []
+
+
+def test_technical_rule_is_guidance_not_refusal():
+    s = stream_rec("s", composition={"SiO2": 20, "Al2O3": 10})  # below the 40 % guidance
+    x = fit([s], [need_rec(application="geopolymer_binder")]).rank_streams("N")[0]
+    assert x.feasible
+    assert any("guidance, not a hard limit" in str(r) for r in x.reasons)
+
+
+def test_category_scoped_rules_for_cement_scm():
+    ggbs = stream_rec("ggbs", category="slag", composition={"CaO": 40, "SiO2": 35, "Al2O3": 10, "MgO": 9, "LOI": 1},
+                      properties={"amorphous_pct": 95})
+    m = fit([ggbs], [need_rec(application="cement_scm")])
+    x = m.rank_streams("N")[0]
+    assert x.feasible and "en450-sum" not in x.rules and "en15167-glass" in x.rules
+
+
+def test_quantity_and_price():
+    m = fit([stream_rec("small", quantity_t_per_year=100, price_eur_per_t=5), stream_rec("big", quantity_t_per_year=10000, price_eur_per_t=50),
+             stream_rec("unknown")],
+            [need_rec("q", min_quantity_t_per_year=1000), need_rec("p", max_price_eur_per_t=10)])
+    q = m.rank_streams("q", include_infeasible=True)
+    assert [x.stream_id for x in q if x.feasible] == ["big", "unknown"]
+    assert "quantity_t_per_year" in [x for x in q if x.stream_id == "unknown"][0].missing
+    assert set(ids(m.rank_streams("p"))) == {"small", "unknown"}
+
+
+def test_reasons_are_translatable_templates():
+    src = (ROOT / "matching" / "reasons.py").read_text()
+    for tpl in R.ALL_TEMPLATES:
+        assert f'N_("{tpl}")' in src
+    r = Reason(R.REQ_MAX_BROKEN, {"property": "Cd", "value": 8, "unit": "mg/kg", "limit": 1.5}, False, "X")
+    assert str(r) == "Cd 8 mg/kg exceeds 1.5 mg/kg (X)"
+    assert r.render(lambda t: t.replace("exceeds", "ylittää")) == "Cd 8 mg/kg ylittää 1.5 mg/kg (X)"
+
+
+def test_rank_needs_and_rank_all(example):
+    streams, needs = validate_batch(example)
+    m = Matcher().fit(streams, needs)
+    assert set(m.rank_all(include_infeasible=True)) == {"N1", "N2"}
+    got = m.rank_needs("S3", include_infeasible=True)
+    assert {x.need_id for x in got} == {"N1", "N2"}
+
+
+def test_pairing_ideas():
+    dregs = stream_rec("gld", category="dregs", title="Green liquor dregs", composition={"CaO": 35, "MgO": 4, "SiO2": 2, "LOI": 38},
+                       trace={"Cd": 0.5, "Ni": 20, "Zn": 200}, properties={"neutralising_value_pct": 32})
+    m = fit([dregs], [need_rec("AMD", application="neutralisation", lat=65.1, lon=25.1, max_distance_km=100)])
+    ideas = m.pairing_ideas("gld", top=14)
+    apps = [i.application for i in ideas]
+    assert "neutralisation" in apps[:3] or "liming_agent" in apps[:3]
+    neu = [i for i in ideas if i.application == "neutralisation"][0]
+    assert [x.need_id for x in neu.needs_nearby] == ["AMD"]
+    lim = [i for i in ideas if i.application == "liming_agent"][0]
+    assert lim.feasible and "Hg" in lim.missing  # analyses still needed to be sure
+    assert all(isinstance(r, Reason) for r in lim.reasons)
+    json.dumps([i.to_dict() for i in ideas])
+
+
+def test_determinism(example):
+    streams, needs = validate_batch(example)
+    a = Matcher().fit(streams, needs).rank_all(include_infeasible=True)
+    b = Matcher().fit(streams, needs).rank_all(include_infeasible=True)
+    assert {k: [x.to_contract() for x in v] for k, v in a.items()} == {k: [x.to_contract() for x in v] for k, v in b.items()}
+
+
+def test_knowledge_file_is_complete_and_sourced():
+    k = load_knowledge()["applications"]
+    for name, app in k.items():
+        assert app["name_en"] and app["name_fi"] and app["description_fi"]
+        for r in app["rules"]:
+            assert r["source"] and r["note"]
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "matching", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_rank_output_validates(tmp_path):
+    schema = json.loads((ROOT / "matching" / "schemas" / "matches.schema.json").read_text())
+    p = _cli("rank", "--input", str(ROOT / "tests/matching/data/example.json"), "--include-infeasible")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    jsonschema.validate(out, schema)
+    assert set(out["matches"]) == {"N1", "N2"}
+
+
+def test_cli_bad_input_exit_2(tmp_path, example):
+    example["side_streams"][0]["composition"]["Sio2"] = 3
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(example))
+    p = _cli("rank", "--input", str(bad))
+    assert p.returncode == 2 and "'S1'" in p.stderr and "composition.Sio2" in p.stderr and p.stdout == ""
+
+
+def test_cli_ideas(example):
+    p = _cli("ideas", "--input", str(ROOT / "tests/matching/data/example.json"), "--stream", "S2")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["ideas"]
