@@ -8,6 +8,7 @@ top K returned.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -25,6 +26,15 @@ from .table import CAT_CODE, CATEGORIES, LEGAL, StreamTable
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 WASTE_ACT = "Finnish Waste Act 646/2011, section 29"
+_WASTE = LEGAL.index("waste")
+#: Words in a need's title or description that say the structure is paved /
+#: covered (rules scoped by structure type: MARA Annex 2 columns).
+#: rank_all: needs per rule block, and cells (needs x unique texts) per
+#: dense text-similarity chunk; both bound the temporaries' memory.
+RANK_ALL_CHUNK = 2000
+TEXT_SIMS_CELLS = 2e7
+PAVED_WORDS = ("paved", "päällystet", "asfaltoi")
+COVERED_WORDS = ("covered structure", "peitetty", "peitett")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -33,6 +43,25 @@ def haversine_km(lat1, lon1, lat2, lon2):
     dphi, dlmb = p2 - p1, np.radians(lon2) - np.radians(lon1)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _unit_xyz(lat, lon) -> np.ndarray:
+    la, lo = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def _chord(angle):
+    """Chord of unit sphere for a central angle (radians)."""
+    return 2.0 * np.sin(np.minimum(angle, np.pi) / 2.0)
+
+
+def _arc_km(chord):
+    """Great-circle km for a chord of the unit sphere."""
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
+
+
+def _rounded(keys, values) -> dict:
+    return {k: round(v, 4) for k, v in zip(keys, values)}
 
 
 def _sig(x: float) -> float:
@@ -57,23 +86,6 @@ def _limit_text(lo, hi) -> str:
 
 
 @dataclass
-class _Term:
-    """One requirement or knowledge rule evaluated over the candidates."""
-    keys: tuple
-    per: tuple | None
-    lo: float | None
-    hi: float | None
-    hard: bool
-    source: str | None
-    rule_id: str | None
-    applies: np.ndarray      # bool per candidate
-    value: np.ndarray        # float per candidate (NaN = missing)
-    ok: np.ndarray           # bool per candidate
-    label: str = ""
-    unit: str = ""
-
-
-@dataclass
 class _Eval:
     need: Need
     cand: np.ndarray                 # stream rows
@@ -83,10 +95,14 @@ class _Eval:
     missing_any: np.ndarray
     score: np.ndarray
     components: dict
-    terms: list
-    checks: list = field(default_factory=list)  # (kind, bool array of failures, extra)
+    spec: list = field(default_factory=list)      # the need's terms (see _terms_for)
+    compiled: dict | None = None                  # their arrays (see _compiled)
+    Vm: np.ndarray | None = None                  # rule-block values (rows x groups)
+    bidx: np.ndarray | None = None                # candidate -> row of Vm
+    checks: list = field(default_factory=list)    # (kind, bool array of failures)
     tech_miss: np.ndarray | None = None
     profile_ref: np.ndarray | None = None
+    structure: tuple | None = None                # (structure, stated) for rules scoped by structure
 
 
 class Matcher:
@@ -131,6 +147,8 @@ class Matcher:
         self.weights_ = {**W.WEIGHTS, **(self.weights or {})}
         self.knowledge_ = self.knowledge or load_knowledge()
         self.apps_ = self.knowledge_["applications"]
+        self.structured_apps_ = {name for name, app in self.apps_.items()
+                                 if any(r.get("structure") for r in app.get("rules", []))}
         t = streams if isinstance(streams, StreamTable) else StreamTable.from_streams(streams)
         self.table_ = t
         self.stream_index_ = {sid: i for i, sid in enumerate(t.ids)}
@@ -138,8 +156,9 @@ class Matcher:
         self.need_index_ = {n.id: i for i, n in enumerate(self.needs_)}
         if len(self.need_index_) != len(self.needs_) or len(self.stream_index_) != len(t):
             raise ValueError("duplicate ids")
-        self.tree_ = BallTree(np.radians(np.column_stack([t.lat, t.lon])), metric="haversine") \
-            if len(t) else None
+        # Tree on 3-D unit vectors (chord distance): same neighbours as the
+        # haversine metric, several times faster to query.
+        self.tree_ = BallTree(_unit_xyz(t.lat, t.lon)) if len(t) else None
         self._fit_text()
         self._fit_profiles()
         self.ewc_lookup_ = {c: i for i, c in enumerate(t.ewc_codes)}
@@ -165,6 +184,7 @@ class Matcher:
         self.text_matrix_ = self._tfidf(self.table_.texts)
         self.text_matrix_T_ = self.text_matrix_.T.tocsr()
         nt = self._tfidf([self._need_text(n) for n in self.needs_]) if self.needs_ else None
+        self.need_text_matrix_ = nt
         self.need_text_ = {n.id: nt[i] for i, n in enumerate(self.needs_)} if nt is not None else {}
         self._terms_cache = {}
 
@@ -244,66 +264,87 @@ class Matcher:
     def _candidates(self, need: Need, include_infeasible: bool):
         if self.tree_ is None:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        r = self._radius_road(need, include_infeasible) / self.detour_factor / EARTH_RADIUS_KM
-        ind, dist = self.tree_.query_radius(np.radians([[need.lat, need.lon]]), r=r, return_distance=True)
-        return ind[0].astype(np.int64), dist[0] * EARTH_RADIUS_KM
+        r = _chord(self._radius_road(need, include_infeasible) / self.detour_factor / EARTH_RADIUS_KM)
+        ind, dist = self.tree_.query_radius(_unit_xyz([need.lat], [need.lon]), r=r, return_distance=True)
+        return ind[0].astype(np.int64), _arc_km(dist[0])
 
     # ------------------------------------------------------------ evaluation
-    def _values(self, keys, cand, cache):
-        """Sum of the keys' columns over candidates; NaN where any is missing."""
+    def _values(self, keys, rows, cache):
+        """Sum of the keys' columns over rows; NaN where any is missing."""
         out = None
         for k in keys:
             if k not in cache:
                 c = self.table_.column(k)
-                cache[k] = (self.table_.X[cand, c].astype(np.float64) if c is not None
-                            else np.full(len(cand), np.nan))
+                cache[k] = (self.table_.X[rows, c].astype(np.float64) if c is not None
+                            else np.full(len(rows), np.nan))
             out = cache[k].copy() if out is None else out + cache[k]
         return out
 
+    def _structure(self, need: Need):
+        """(structure, stated) for rules scoped by structure type (MARA):
+        'paved' where the need's title or description says so, else the
+        stricter 'covered'; stated says whether the need said it."""
+        text = f"{need.title} {need.description or ''}".lower()
+        if any(w in text for w in PAVED_WORDS):
+            return "paved", True
+        if any(w in text for w in COVERED_WORDS):
+            return "covered", True
+        return "covered", False
+
     def _terms_for(self, need: Need):
-        """(keys, per, lo, hi, hard, source, rule_id, categories) of the buyer's
-        requirements and the application's rules."""
-        key = (need.application, need.requirements)
+        """(keys, per, lo, hi, hard, source, rule_id, categories, statuses,
+        alternative) of the buyer's requirements and the application's rules."""
+        app = self.apps_.get(need.application, {})
+        structure = self._structure(need)[0] if need.application in self.structured_apps_ else None
+        key = (need.application, need.requirements, structure)
         hit = self._terms_cache.get(key)
         if hit is not None:
             return hit
         out = []
         for r in need.requirements:
             out.append((V.parse_expression(r.property), V.parse_expression(r.per) if r.per else None,
-                        r.min, r.max, True, None, None, None))
-        app = self.apps_.get(need.application, {})
+                        r.min, r.max, True, None, None, None, None, None))
         for r in app.get("rules", []):
+            if r.get("structure") and r["structure"] != structure:
+                continue
+            stat = r.get("statuses")
             out.append((V.parse_expression(r["property"]),
                         V.parse_expression(r["per"]) if r.get("per") else None,
                         r.get("min"), r.get("max"), r["kind"] != "technical",
-                        r["source"], r["id"], r.get("categories")))
+                        r["source"], r["id"], r.get("categories"),
+                        tuple(-1 if x is None else LEGAL.index(x) for x in stat) if stat else None,
+                        r.get("alternative")))
         self._terms_cache[key] = out
         return out
 
-    def _compiled(self, need: Need, spec):
-        """Arrays of one need's terms (cached per application + requirements)."""
-        key = ("c", need.application, need.requirements)
+    def _compiled(self, spec):
+        """Arrays of a list of terms (cached per list)."""
+        key = ("c", id(spec))
         hit = self._terms_cache.get(key)
         if hit is not None:
             return hit
-        nT = len(spec)
+        nT, nC, nL = len(spec), len(CATEGORIES), len(LEGAL) + 1
         lo = np.array([-np.inf if s[2] is None else s[2] for s in spec])
         hi = np.array([np.inf if s[3] is None else s[3] for s in spec])
-        catmask = np.ones((nT, len(CATEGORIES)), dtype=bool)
+        catmask = np.ones((nT, nC), dtype=bool)
+        statmask = np.ones((nT, nL), dtype=bool)   # column = legal code + 1 (0 = not stated)
         for ti, s in enumerate(spec):
             if s[7]:
                 catmask[ti] = False
                 catmask[ti, [CAT_CODE[c] for c in s[7]]] = True
-        # Group terms on the same expression (same keys, ratio, category scope
-        # and hardness): the feasibility matrix needs only the strictest
-        # bound of each group; reasons still cite every rule.
+            if s[8]:
+                statmask[ti] = False
+                statmask[ti, [x + 1 for x in s[8]]] = True
+        # Group terms on the same expression (same keys, ratio, category and
+        # status scope, hardness): the feasibility matrix needs only the
+        # strictest bound of each group; reasons still cite every rule.
         col = self.table_.column
         groups, group_of, dead = {}, {}, []
         for ti, s_ in enumerate(spec):
             if len(s_[0]) == 1 and s_[1] is None and col(s_[0][0]) is None:
                 dead.append(ti)
                 continue
-            gkey = (s_[0], s_[1], tuple(s_[7] or ()), s_[4])
+            gkey = (s_[0], s_[1], tuple(s_[7] or ()), s_[8] or (), s_[4])
             g = groups.setdefault(gkey, {"tis": [], "lo": -np.inf, "hi": np.inf})
             g["tis"].append(ti)
             g["lo"] = max(g["lo"], lo[ti])
@@ -321,68 +362,83 @@ class Matcher:
                 simple_cols.append(col(gkey[0][0]))
             else:
                 compound.append((gi, gkey[0], gkey[1]))
-        gcat = np.ones((len(glist), len(CATEGORIES)), dtype=bool)
+        gcat = np.ones((len(glist), nC), dtype=bool)
+        gstat = np.ones((len(glist), nL), dtype=bool)
         for gi, (gkey, _) in enumerate(glist):
             if gkey[2]:
                 gcat[gi] = False
                 gcat[gi, [CAT_CODE[c] for c in gkey[2]]] = True
-        out = {}
-        out.update({"catmask": catmask, "catmask_any": [bool(s_[7]) for s_ in spec],
-               "g_lo": glo, "g_hi": ghi,
-               "g_den_lo": np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(glo), glo, 1.0)), 1e-12)),
-               "g_den_hi": np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(ghi), ghi, 1.0)), 1e-12)),
+            if gkey[3]:
+                gstat[gi] = False
+                gstat[gi, [x + 1 for x in gkey[3]]] = True
+        den_lo = np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(glo), glo, 1.0)), 1e-12))
+        den_hi = np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(ghi), ghi, 1.0)), 1e-12))
+        out = {"catmask": catmask, "statmask": statmask,
+               "scoped": [bool(s_[7]) or bool(s_[8]) for s_ in spec],
                "g_lo32": glo.astype(np.float32), "g_hi32": ghi.astype(np.float32),
-               "g_cat": gcat, "g_scoped": bool(any(g[0][2] for g in glist)),
-               "g_hard": np.array([g[0][3] for g in glist], dtype=bool),
+               "g_den_lo32": den_lo.astype(np.float32), "g_den_hi32": den_hi.astype(np.float32),
+               "g_cat": gcat, "g_stat": gstat,
+               "g_cat_scoped": bool(any(g[0][2] for g in glist)),
+               "g_stat_scoped": bool(any(g[0][3] for g in glist)),
+               "g_hard": np.array([g[0][4] for g in glist], dtype=bool),
                "g_simple_pos": np.array(simple_pos, dtype=np.int64),
                "g_simple_cols": np.array(simple_cols, dtype=np.int64),
                "g_compound": compound, "group_of": group_of, "dead": dead,
                "labels": [_label(s_[0], s_[1]) for s_ in spec],
-               "units": ["" if s_[1] is not None else V.unit_of_expression(s_[0]) for s_ in spec]})
-        out["g_den_lo32"] = out["g_den_lo"].astype(np.float32)
-        out["g_den_hi32"] = out["g_den_hi"].astype(np.float32)
+               "units": ["" if s_[1] is not None else V.unit_of_expression(s_[0]) for s_ in spec]}
+        out["g_any_hard"] = bool(out["g_hard"].any())
+        out["g_any_soft"] = bool((~out["g_hard"]).any())
+        out["dead_hard"] = [ti for ti in dead if spec[ti][4]]
         self._terms_cache[key] = out
         return out
 
-    def _evaluate(self, need: Need, cand: np.ndarray, gc_km: np.ndarray) -> _Eval:
-        t, n = self.table_, len(cand)
-        app = self.apps_.get(need.application, {})
-        road, _, _ = self.transport(gc_km)
-        feasible = np.ones(n, dtype=bool)
-        missing_any = np.zeros(n, dtype=bool)
-        tech_miss = np.zeros(n, dtype=np.int32)
-        msum = np.zeros(n)
-        mcnt = np.zeros(n)
-        cache, terms, checks = {}, [], []
-        cat = t.category[cand]
-
-        spec = self._terms_for(need)
+    def _rule_block(self, spec, rows, application=None):
+        """The need-independent part of a need's evaluation over stream rows:
+        rule values (rows x groups), hard rule broken, hard value missing,
+        count of broken guidance rules, and the application's static score
+        components (margin, profile, category) with their weighted sum.
+        Computed once for a block of rows and shared by every need with the
+        same terms (rank_all)."""
+        t, n = self.table_, len(rows)
+        feas = np.ones(n, dtype=bool)
+        miss = np.zeros(n, dtype=bool)
+        tech = np.zeros(n, dtype=np.int32)
+        msum, mcnt = np.zeros(n), np.zeros(n)
+        Vm = None
+        cat = t.category[rows]
         if spec:
-            c = self._compiled(need, spec)
-            nG = len(c["g_lo"])
+            c = self._compiled(spec)
+            nG = len(c["g_lo32"])
             Vm = np.empty((n, nG), dtype=np.float32)
             if len(c["g_simple_pos"]):
-                Vm[:, c["g_simple_pos"]] = t.X[np.ix_(cand, c["g_simple_cols"])]
+                Vm[:, c["g_simple_pos"]] = t.X[np.ix_(rows, c["g_simple_cols"])]
+            cache = {}
             for gi, keys, per in c["g_compound"]:
-                v = self._values(keys, cand, cache)
+                v = self._values(keys, rows, cache)
                 if per is not None:
-                    den = self._values(per, cand, cache)
+                    den = self._values(per, rows, cache)
                     with np.errstate(divide="ignore", invalid="ignore"):
                         v = np.where(den > 0, v / den, np.where(np.isnan(den), np.nan, np.inf))
                 Vm[:, gi] = v
-            APm = c["g_cat"][:, cat].T if c["g_scoped"] else None   # (n, G) rule applies
+            leg = t.legal[rows].astype(np.int64) + 1
+            APm = None                                  # (n, G) rule applies
+            if c["g_cat_scoped"]:
+                APm = c["g_cat"][:, cat].T
+            if c["g_stat_scoped"]:
+                S = c["g_stat"][:, leg].T
+                APm = S if APm is None else (APm & S)
             lo, hi = c["g_lo32"], c["g_hi32"]
             OKm = (Vm >= lo) & (Vm <= hi)             # NaN compares False
             known = ~np.isnan(Vm)
             val = known if APm is None else (APm & known)
             broken = val & ~OKm
             hard = c["g_hard"]
-            if hard.any():
-                feasible &= ~broken[:, hard].any(axis=1)
+            if c["g_any_hard"]:
+                feas &= ~broken[:, hard].any(axis=1)
                 unk = ~known if APm is None else (APm & ~known)
-                missing_any |= unk[:, hard].any(axis=1)
-            if (~hard).any():
-                tech_miss += broken[:, ~hard].sum(axis=1).astype(np.int32)
+                miss |= unk[:, hard].any(axis=1)
+            if c["g_any_soft"]:
+                tech += broken[:, ~hard].sum(axis=1).astype(np.int32)
             # Margin: relative headroom inside the binding limit, full at MARGIN_FULL.
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 rel = np.minimum((Vm - lo) / c["g_den_lo32"], (hi - Vm) / c["g_den_hi32"])
@@ -390,106 +446,172 @@ class Matcher:
             msum += np.where(good, np.clip(rel / W.MARGIN_FULL, 0, 1), 0).sum(axis=1)
             mcnt += good.sum(axis=1)
             # Hard terms with no data column at all: missing wherever they apply.
-            for ti in c["dead"]:
-                if spec[ti][4]:
-                    missing_any |= c["catmask"][ti][cat] if c["catmask_any"][ti] else True
-            nanv = np.broadcast_to(np.float32(np.nan), (n,))
-            every = np.broadcast_to(True, (n,))
-            for ti, (keys, per, lo_, hi_, hrd, source, rid, cats) in enumerate(spec):
-                gi = c["group_of"].get(ti)
-                applies = c["catmask"][ti][cat] if c["catmask_any"][ti] else every
-                terms.append(_Term(keys, per, lo_, hi_, hrd, source, rid, applies,
-                                   nanv if gi is None else Vm[:, gi], None,
-                                   c["labels"][ti], c["units"][ti]))
+            for ti in c["dead_hard"]:
+                if c["scoped"][ti]:
+                    miss |= c["catmask"][ti][cat] & c["statmask"][ti][leg]
+                else:
+                    miss[:] = True
+        app = self.apps_.get(application, {}) if application else {}
+        margin = np.where(mcnt > 0, msum / np.maximum(mcnt, 1), 0.5)
+        prof = self.profile_sim_.get(application)
+        profile = prof[rows].astype(np.float64) if prof is not None else np.full(n, 0.5)
+        typical = app.get("categories") or []
+        if typical:
+            tab = np.full(len(CATEGORIES), W.CATEGORY_OTHER)
+            tab[[CAT_CODE[c_] for c_ in typical]] = W.CATEGORY_TYPICAL
+            category = tab[cat]
+        else:
+            category = np.full(n, 0.5)
+        w = self.weights_
+        static = w["margin"] * margin + w["profile"] * profile + w["category"] * category
+        factor = W.TECHNICAL_MISS_FACTOR ** tech
+        ref = self.profile_ref_.get(application)
+        return {"Vm": Vm, "feasible": feas, "missing": miss, "tech": tech, "factor": factor,
+                "margin": margin, "profile": profile, "category": category, "static": static,
+                "ref": ref[rows] if ref is not None else None}
 
-        # Buyer restrictions.
-        if need.categories:
-            bad = ~np.isin(cat, [CAT_CODE[c] for c in need.categories])
-            feasible &= ~bad
-            checks.append(("category", bad))
-        ewc = t.ewc[cand]
-        if need.ewc_codes:
-            codes = [self.ewc_lookup_[c] for c in need.ewc_codes if c in self.ewc_lookup_]
-            unknown = ewc < 0
-            bad = ~unknown & ~np.isin(ewc, codes)
-            feasible &= ~bad
-            missing_any |= unknown
-            checks.append(("ewc", bad))
-            checks.append(("ewc_unknown", unknown))
+    def _code_table(self, codes) -> np.ndarray:
+        """Boolean lookup over EWC code indices (last entry: no code)."""
+        tab = np.zeros(len(self.table_.ewc_codes) + 1, dtype=bool)
+        for c in codes or ():
+            i = self.ewc_lookup_.get(c)
+            if i is not None:
+                tab[i] = True
+        return tab
+
+    def _evaluate(self, need: Need, cand: np.ndarray, gc_km: np.ndarray, block=None,
+                  bidx=None, sims_u=None, prefilter=False) -> _Eval:
+        """Score one need's candidates. ``block``: a _rule_block over rows
+        that include the candidates, ``bidx`` the candidates' positions in it
+        (rank_all shares one block among the needs with the same terms).
+        ``prefilter``: drop infeasible candidates before scoring (when only
+        feasible ones are returned); the scores of the others are unchanged."""
+        t = self.table_
+        app = self.apps_.get(need.application, {})
+        spec = self._terms_for(need)
+        if block is None:
+            block, bidx = self._rule_block(spec, cand, need.application), np.arange(len(cand))
+        road = gc_km * self.detour_factor
+        feasible = block["feasible"][bidx]
+        checks = []
+        # Cheap hard checks first (distance, category, EWC, legal status).
         if need.max_distance_km is not None:
             bad = road > need.max_distance_km
             feasible &= ~bad
             checks.append(("distance", bad))
+        cat = t.category[cand]
+        if need.categories:
+            ok = np.zeros(len(CATEGORIES), dtype=bool)
+            ok[[CAT_CODE[c] for c in need.categories]] = True
+            bad = ~ok[cat]
+            feasible &= ~bad
+            checks.append(("category", bad))
+        ewc = t.ewc[cand]
+        if need.ewc_codes:
+            unknown = ewc < 0
+            bad = ~unknown & ~self._code_table(need.ewc_codes)[ewc]
+            feasible &= ~bad
+            checks.append(("ewc", bad))
+            checks.append(("ewc_unknown", unknown))
         q = t.quantity[cand]
         if need.min_quantity_t_per_year is not None:
-            unknown = np.isnan(q)
-            bad = ~unknown & (q < need.min_quantity_t_per_year)
+            unknown_q = np.isnan(q)
+            bad = ~unknown_q & (q < need.min_quantity_t_per_year)
             feasible &= ~bad
-            missing_any |= unknown
             checks.append(("quantity", bad))
-            checks.append(("quantity_unknown", unknown))
+            checks.append(("quantity_unknown", unknown_q))
         if need.max_price_eur_per_t is not None:
             bad = t.price[cand] > need.max_price_eur_per_t  # NaN compares False
             feasible &= ~bad
             checks.append(("price", bad))
-
         # Legal status, Waste Act 646/2011 s. 29.
-        waste = t.legal[cand] == LEGAL.index("waste")
+        waste = t.legal[cand] == _WASTE
         if need.accepts_waste is False:
             feasible &= ~waste
             checks.append(("waste_refused", waste))
+        ptab = self._code_table(need.permitted_ewc_codes)
         if need.permitted_ewc_codes is not None:
-            codes = [self.ewc_lookup_[c] for c in need.permitted_ewc_codes if c in self.ewc_lookup_]
             unknown = waste & (ewc < 0)
-            bad = waste & (ewc >= 0) & ~np.isin(ewc, codes)
+            bad = waste & (ewc >= 0) & ~ptab[ewc]
             feasible &= ~bad
-            missing_any |= unknown
             checks.append(("waste_code", bad))
             checks.append(("waste_code_unknown", unknown))
-
+        # Scope of a decree that covers only listed wastes (MARA Annex 1):
+        # a listed waste is under the decree; an unlisted one needs a permit
+        # naming its code; a waste without a code is unverified.
+        if app.get("scope"):
+            stab = self._code_table(app["scope"].get("ewc_codes"))
+            bad = waste & (ewc >= 0) & ~stab[ewc] & ~ptab[ewc]
+            feasible &= ~bad
+            checks.append(("scope_out", bad))
+            checks.append(("scope_unknown", waste & (ewc < 0)))
         # Hazardous entries: the application's policy.
         haz = self.hazardous_[cand]
-        policy = app.get("hazardous_policy", "permit")
-        if policy == "refuse":
-            bad = haz
-        else:
-            permitted = [self.ewc_lookup_[c] for c in (need.permitted_ewc_codes or ())
-                         if c in self.ewc_lookup_]
-            bad = haz & ~np.isin(ewc, permitted)
+        bad = haz if app.get("hazardous_policy", "permit") == "refuse" else (haz & ~ptab[ewc])
         feasible &= ~bad
         checks.append(("hazardous", bad))
 
+        if prefilter:
+            keep = np.flatnonzero(feasible)
+            if len(keep) < len(cand):
+                cand, gc_km, road, bidx, feasible, q = cand[keep], gc_km[keep], road[keep], bidx[keep], \
+                    feasible[keep], q[keep]
+                checks = [(k, a[keep]) for k, a in checks]
+        n = len(cand)
+        missing_any = block["missing"][bidx]
+        for kind, arr in checks:
+            if kind in ("ewc_unknown", "quantity_unknown", "waste_code_unknown", "scope_unknown"):
+                missing_any |= arr
+
         # Fit components, each 0..1.
-        comp = {}
-        comp["margin"] = np.where(mcnt > 0, msum / np.maximum(mcnt, 1), 0.5)
-        prof = self.profile_sim_.get(need.application)
-        comp["profile"] = prof[cand].astype(np.float64) if prof is not None else np.full(n, 0.5)
+        comp = {"margin": block["margin"][bidx], "profile": block["profile"][bidx]}
         if n:
-            qv = self.need_text_.get(need.id) if self.needs_ and need.id in self.need_index_ \
-                and self.needs_[self.need_index_[need.id]] is need else None
-            if qv is None:
-                qv = self._tfidf([self._need_text(need)])
-            sims_u = (qv @ self.text_matrix_T_).toarray().ravel()
+            if sims_u is None:
+                sims_u = self._text_sims([need])[0]
             comp["text"] = np.clip(sims_u[t.text_id[cand]] / W.TEXT_FULL, 0, 1)
         else:
             comp["text"] = np.zeros(0)
-        typical = app.get("categories") or []
-        comp["category"] = (np.where(np.isin(cat, [CAT_CODE[c] for c in typical]),
-                                     W.CATEGORY_TYPICAL, W.CATEGORY_OTHER)
-                            if typical else np.full(n, 0.5))
+        comp["category"] = block["category"][bidx]
         if need.quantity_t_per_year:
             comp["quantity"] = np.where(np.isnan(q), 0.5, np.minimum(1.0, q / need.quantity_t_per_year))
         else:
             comp["quantity"] = np.full(n, 0.5)
         comp["distance"] = np.exp(-road / self.distance_decay_km)
-        wsum = sum(self.weights_.values())
-        score = sum(self.weights_[k] * comp[k] for k in self.weights_) / wsum
-        score = score * np.where(missing_any, self.unverified_factor, 1.0)
-        score = score * W.TECHNICAL_MISS_FACTOR ** tech_miss
-        score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)
-        ref = self.profile_ref_.get(need.application)
+        w = self.weights_
+        score = (block["static"][bidx] + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
+                 + w["distance"] * comp["distance"]) / sum(w.values())
+        score = score * np.where(missing_any, self.unverified_factor, 1.0) * block["factor"][bidx]
+        if not prefilter:
+            score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)
+        ref = block["ref"]
         return _Eval(need, cand, gc_km, road, feasible, missing_any, np.clip(score, 0, 1), comp,
-                     terms, checks, tech_miss, ref[cand] if ref is not None else None)
+                     spec, self._compiled(spec) if spec else None, block["Vm"], bidx, checks,
+                     block["tech"][bidx], ref[bidx] if ref is not None else None,
+                     self._structure(need) if need.application in self.structured_apps_ else None)
+
+    def _scope_codes(self, application) -> np.ndarray:
+        key = ("scope", application)
+        hit = self._terms_cache.get(key)
+        if hit is None:
+            codes = self.apps_[application]["scope"].get("ewc_codes", [])
+            hit = np.array([self.ewc_lookup_[c] for c in codes if c in self.ewc_lookup_], dtype=np.int64)
+            self._terms_cache[key] = hit
+        return hit
+
+    def _text_sims(self, needs) -> np.ndarray:
+        """Cosine of each need's text with every unique stream text (needs x texts)."""
+        rows, other = [], []
+        for i, nd in enumerate(needs):
+            j = self.need_index_.get(nd.id)
+            if j is not None and self.needs_[j] is nd:
+                rows.append(j)
+            else:
+                other.append(i)
+        if not other:
+            qm = self.need_text_matrix_[rows]
+        else:
+            qm = self._tfidf([self._need_text(nd) for nd in needs])
+        return (qm @ self.text_matrix_T_).toarray()
 
     # ---------------------------------------------------------------- output
     def _select(self, ev: _Eval, top: int, include_infeasible: bool) -> np.ndarray:
@@ -505,16 +627,33 @@ class Matcher:
         order = np.lexsort((ids, -key))
         return idx[order]
 
-    def _match(self, ev: _Eval, j: int) -> Match:
+    def _matches(self, ev: _Eval, js) -> list:
+        """Match objects for candidate positions js (reasons built lazily)."""
+        js = np.asarray(js, dtype=np.int64)
+        if len(js) == 0:
+            return []
         t, need = self.table_, ev.need
-        row = int(ev.cand[j])
-        _, cost, co2 = self.transport(ev.gc_km[j])
-        comps = {k: round(float(v[j]), 4) for k, v in ev.components.items()}
-        return Match(need_id=need.id, stream_id=str(t.ids[row]), score=float(ev.score[j]),
-                     feasible=bool(ev.feasible[j]), verified=not bool(ev.missing_any[j]),
-                     distance_km=float(ev.gc_km[j]), road_km=float(ev.road_km[j]),
-                     transport_cost_eur_per_t=float(cost), transport_co2_kg_per_t=float(co2),
-                     components=comps, explain=lambda: self._explain(ev, j))
+        keys = list(ev.components)
+        comps = np.column_stack([ev.components[k][js] for k in keys]).tolist()
+        rows = ev.cand[js]
+        gc = ev.gc_km[js]
+        road = ev.road_km[js]
+        cost = (W.COST_EUR_PER_T_FIXED + road * self.cost_eur_per_tkm).tolist()
+        co2 = (road * self.co2_kg_per_tkm).tolist()
+        ids = t.ids[rows].tolist()
+        score, feas, miss = ev.score[js].tolist(), ev.feasible[js].tolist(), ev.missing_any[js].tolist()
+        gc, road = gc.tolist(), road.tolist()
+        out = []
+        for i, j in enumerate(js.tolist()):
+            out.append(Match(need_id=need.id, stream_id=str(ids[i]), score=score[i], feasible=feas[i],
+                             verified=not miss[i], distance_km=gc[i], road_km=road[i],
+                             transport_cost_eur_per_t=cost[i], transport_co2_kg_per_t=co2[i],
+                             components=partial(_rounded, keys, comps[i]),
+                             explain=partial(self._explain, ev, j)))
+        return out
+
+    def _match(self, ev: _Eval, j: int) -> Match:
+        return self._matches(ev, [j])[0]
 
     def _explain(self, ev: _Eval, j: int):
         """(missing, reasons, rules) of candidate j, built on demand."""
@@ -568,38 +707,72 @@ class Matcher:
                 reasons.append(Reason(tpl, {"ewc": ewc, "application": app.get("name_en", need.application)}, False, src))
             else:
                 reasons.append(Reason(R.HAZARDOUS_PERMITTED, {"ewc": ewc}, True, src))
+        # Scope of the decree (MARA Annex 1) and the structure type.
+        scope = app.get("scope")
+        if scope:
+            act = scope.get("act", scope.get("source"))
+            ssrc = scope.get("source")
+            status_in = (None if legal is None else legal) in scope.get("statuses", ["waste", None])
+            if not status_in:
+                reasons.append(Reason(R.SCOPE_NOT_WASTE, {"status": legal.replace("_", "-"), "act": act}, None, ssrc))
+            elif fails.get("scope_out"):
+                broken_first.append(Reason(R.SCOPE_NOT_LISTED, {"ewc": ewc, "act": act}, False, ssrc))
+            elif fails.get("scope_unknown"):
+                missing.add("ewc_code")
+                reasons.append(Reason(R.SCOPE_CODE_UNKNOWN, {"act": act}, None, ssrc))
+            elif ewc is not None and int(t.ewc[row]) not in self._scope_codes(need.application):
+                if legal == "waste":
+                    reasons.append(Reason(R.SCOPE_PERMITTED, {"ewc": ewc, "act": act}, True, ssrc))
+                else:
+                    reasons.append(Reason(R.SCOPE_UNCONFIRMED, {"ewc": ewc, "act": act}, None, ssrc))
+            elif ewc is not None:
+                reasons.append(Reason(R.SCOPE_LISTED, {"ewc": ewc, "act": act}, True, ssrc))
+            if status_in and ev.structure is not None:
+                structure, stated = ev.structure
+                if stated:
+                    reasons.append(Reason(R.STRUCTURE_STATED, {"structure": structure, "act": act}, None))
+                else:
+                    reasons.append(Reason(R.STRUCTURE_ASSUMED, {"act": act}, None))
         # Requirements and rules.
         rule_missing = []
-        for term in ev.terms:
-            if not term.applies[j]:
+        c = ev.compiled
+        cat_code, leg = int(t.category[row]), int(t.legal[row]) + 1
+        brow = int(ev.bidx[j])
+        for ti, (keys_, per_, lo_, hi_, hard_, source_, rid_, cats_, stats_, alt_) in enumerate(ev.spec):
+            if c["scoped"][ti] and not (c["catmask"][ti][cat_code] and c["statmask"][ti][leg]):
                 continue
-            if term.rule_id:
-                rules.append(term.rule_id)
-            v = term.value[j]
-            limit = term.lo if term.lo is not None else term.hi
+            if rid_:
+                rules.append(rid_)
+            gi = c["group_of"].get(ti)
+            v = float("nan") if gi is None else float(ev.Vm[brow, gi])
+            label, unit = c["labels"][ti], c["units"][ti]
             if np.isnan(v):
-                keys = [k for k in term.keys + (term.per or ()) if self._is_missing(row, k)]
-                if term.hard:
+                keys = [k for k in keys_ + (per_ or ()) if self._is_missing(row, k)]
+                if hard_:
                     missing.update(keys)
-                if term.rule_id is None:
-                    reasons.append(Reason(R.REQ_MISSING, {"property": term.label,
-                                                          "limit": _limit_text(term.lo, term.hi)}, None))
-                elif term.hard:
+                if rid_ is None:
+                    reasons.append(Reason(R.REQ_MISSING, {"property": label,
+                                                          "limit": _limit_text(lo_, hi_)}, None))
+                elif hard_:
                     rule_missing.extend(keys)
                 continue
-            ok = bool((term.lo is None or v >= term.lo) and (term.hi is None or v <= term.hi))
-            params = {"property": term.label, "value": _sig(v), "unit": term.unit}
-            if not term.hard and not ok:
-                reasons.append(Reason(R.REQ_SOFT_BROKEN, {**params, "limit": _limit_text(term.lo, term.hi)}, False, term.source))
+            ok = bool((lo_ is None or v >= lo_) and (hi_ is None or v <= hi_))
+            params = {"property": label, "value": _sig(v), "unit": unit}
+            if not hard_ and not ok:
+                reasons.append(Reason(R.REQ_SOFT_BROKEN, {**params, "limit": _limit_text(lo_, hi_)}, False, source_))
                 continue
-            if term.lo is not None and (v < term.lo or term.hi is None):
+            if lo_ is not None and (v < lo_ or hi_ is None):
                 tpl = R.REQ_MIN_OK if ok else R.REQ_MIN_BROKEN
-                limit = term.lo
+                limit = lo_
             else:
                 tpl = R.REQ_MAX_OK if ok else R.REQ_MAX_BROKEN
-                limit = term.hi
-            r = Reason(tpl, {**params, "limit": limit}, ok, term.source)
+                limit = hi_
+            r = Reason(tpl, {**params, "limit": limit}, ok, source_)
             (reasons if ok else broken_first).append(r)
+            if alt_ and cat_name in alt_.get("categories", [cat_name]):
+                (reasons if ok else broken_first).append(Reason(
+                    R.ALT_LIMIT, {"use": alt_["use"], "property": label, "limit": alt_["limit"], "unit": unit},
+                    None, alt_.get("source")))
         if rule_missing:
             keys = sorted(set(rule_missing))
             reasons.append(Reason(R.UNVERIFIED, {"count": len(keys), "keys": ", ".join(keys)}, None))
@@ -640,23 +813,51 @@ class Matcher:
         """Best streams for one need, feasible first, best first."""
         need = self._need(need_id)
         cand, gc = _cand if _cand is not None else self._candidates(need, include_infeasible)
-        ev = self._evaluate(need, cand, gc)
-        return [self._match(ev, int(j)) for j in self._select(ev, top, include_infeasible)]
+        ev = self._evaluate(need, cand, gc, prefilter=not include_infeasible)
+        return self._matches(ev, self._select(ev, top, include_infeasible))
 
     def rank_all(self, top=10, include_infeasible=False) -> dict:
-        """{need_id: rank_streams(need_id)} for every need (one batched
-        BallTree query for all needs' candidates)."""
+        """{need_id: rank_streams(need_id)} for every need, batched: one
+        BallTree query for all needs' candidates; needs with the same terms
+        (application, requirements, structure) share one evaluation of the
+        rule matrix over the union of their candidates, and their text
+        similarities are one sparse product. Results equal rank_streams."""
         if not self.needs_:
             return {}
         if self.tree_ is None:
             return {n.id: [] for n in self.needs_}
-        pts = np.radians([[n.lat, n.lon] for n in self.needs_])
-        r = np.array([self._radius_road(n, include_infeasible) for n in self.needs_])
-        ind, dist = self.tree_.query_radius(pts, r=r / self.detour_factor / EARTH_RADIUS_KM,
+        needs = self.needs_
+        pts = _unit_xyz([n.lat for n in needs], [n.lon for n in needs])
+        r = np.array([self._radius_road(n, include_infeasible) for n in needs])
+        ind, dist = self.tree_.query_radius(pts, r=_chord(r / self.detour_factor / EARTH_RADIUS_KM),
                                             return_distance=True)
-        return {n.id: self.rank_streams(n.id, top, include_infeasible,
-                                        _cand=(ind[i].astype(np.int64), dist[i] * EARTH_RADIUS_KM))
-                for i, n in enumerate(self.needs_)}
+        groups = {}
+        for i, n in enumerate(needs):
+            spec = self._terms_for(n)
+            groups.setdefault(id(spec), (spec, []))[1].append(i)
+        out = {}
+        n_texts = max(1, len(self.table_.texts))
+        text_chunk = max(1, int(TEXT_SIMS_CELLS // n_texts))
+        for spec, members in groups.values():
+            for a in range(0, len(members), RANK_ALL_CHUNK):
+                part = members[a:a + RANK_ALL_CHUNK]
+                cands = [ind[i].astype(np.int64) for i in part]
+                seen = np.zeros(len(self.table_), dtype=bool)
+                for c_ in cands:
+                    seen[c_] = True
+                rows = np.flatnonzero(seen)
+                block = self._rule_block(spec, rows, needs[part[0]].application)
+                rowpos = np.zeros(len(self.table_), dtype=np.int64)
+                rowpos[rows] = np.arange(len(rows))
+                for b in range(0, len(part), text_chunk):
+                    sub = part[b:b + text_chunk]
+                    sims = self._text_sims([needs[i] for i in sub])
+                    for k, i in enumerate(sub):
+                        cand = cands[b + k]
+                        ev = self._evaluate(needs[i], cand, _arc_km(dist[i]), block,
+                                            rowpos[cand], sims[k], prefilter=not include_infeasible)
+                        out[needs[i].id] = self._matches(ev, self._select(ev, top, include_infeasible))
+        return {n.id: out[n.id] for n in needs}
 
     def rank_needs(self, stream_id, top=10, include_infeasible=False) -> list:
         """Best needs for one stream. Loops over the needs whose distance cap

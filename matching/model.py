@@ -135,7 +135,8 @@ class Match:
         self.distance_km, self.road_km = distance_km, road_km
         self.transport_cost_eur_per_t = transport_cost_eur_per_t
         self.transport_co2_kg_per_t = transport_co2_kg_per_t
-        self.components = components or {}
+        # components: a dict, or a callable building it on first access
+        self._components = components if components is not None else {}
         self._explain = explain
         self._detail = None if explain else (missing or [], reasons or [], rules or [])
 
@@ -144,6 +145,17 @@ class Match:
             self._detail = self._explain()
             self._explain = None
         return self._detail[i]
+
+    @property
+    def components(self) -> dict:
+        """Score components (0..1), rounded to 4 decimals."""
+        if callable(self._components):
+            self._components = self._components()
+        return self._components
+
+    @components.setter
+    def components(self, value):
+        self._components = value
 
     missing = property(lambda self: self._get(0), doc="Required keys with no value.")
     reasons = property(lambda self: self._get(1), doc="Reasons, broken ones first.")

@@ -49,6 +49,18 @@ HAZARDOUS_REFUSED = N_("EWC {ewc} is a hazardous entry, not allowed for {applica
 HAZARDOUS_NOT_PERMITTED = N_("EWC {ewc} is a hazardous entry; only a receiver whose permit names this code may take it")
 HAZARDOUS_PERMITTED = N_("EWC {ewc} is a hazardous entry named in the receiver's permit")
 
+# Scope of a decree that covers only listed wastes (MARA 843/2017 Annex 1),
+# its structure classes, and alternative limits of another use.
+SCOPE_LISTED = N_("EWC {ewc} is a waste listed in {act}: its limits apply")
+SCOPE_NOT_LISTED = N_("EWC {ewc} is not among the wastes of {act}: not under the decree, an environmental permit naming this code is needed")
+SCOPE_PERMITTED = N_("EWC {ewc} is not among the wastes of {act}; the receiver's permit names this code")
+SCOPE_UNCONFIRMED = N_("EWC {ewc} is not among the wastes of {act}: if the stream is waste, an environmental permit is needed")
+SCOPE_CODE_UNKNOWN = N_("the stream is waste without an EWC code: whether {act} covers it cannot be checked")
+SCOPE_NOT_WASTE = N_("legal status {status}: {act} applies to wastes only, its limits are not applied")
+STRUCTURE_ASSUMED = N_("structure type not stated: the stricter covered-structure limits of {act} are applied (a paved structure allows more leaching)")
+STRUCTURE_STATED = N_("{structure} structure: the {structure}-structure limits of {act} are applied")
+ALT_LIMIT = N_("{use} allows up to {limit:g} {unit} {property}")
+
 # Fit.
 PROFILE_SIMILAR = N_("composition resembles {reference} (similarity {similarity:.0%})")
 CATEGORY_TYPICAL = N_("{category} is a typical material for {application}")

@@ -125,8 +125,11 @@ def test_knowledge_rule_refuses_cadmium_in_dregs_for_liming(example):
     x = [y for y in m.rank_streams("N2", include_infeasible=True) if y.stream_id == "S2"][0]
     assert not x.feasible
     texts = [str(r) for r in x.reasons]
-    assert any(t.startswith("Cd 8 mg/kg exceeds 2 mg/kg (Regulation (EU) 2019/1009") and "PFC 2" in t for t in texts)
-    assert any(t.startswith("Cd 8 mg/kg exceeds 1.5 mg/kg (MMM decree on fertiliser products 24/11") for t in texts)
+    # Each reason names the regime that refused: EU (2019/1009) and national (MMM 964/2023).
+    assert any(t.startswith("Cd 8 mg/kg exceeds 2 mg/kg (EU regime: Regulation (EU) 2019/1009") and "PFC 2" in t for t in texts)
+    assert any(t.startswith("Cd 8 mg/kg exceeds 1.5 mg/kg (national regime: MMM decree on fertiliser products 964/2023")
+               and "class 2" in t for t in texts)
+    assert not any("24/11" in t for t in texts)  # repealed by 964/2023 s. 12
     assert "fpr-pfc2-Cd" in x.rules
 
 
@@ -236,3 +239,14 @@ def test_cli_ideas(example):
     p = _cli("ideas", "--input", str(ROOT / "tests/matching/data/example.json"), "--stream", "S2")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["ideas"]
+
+
+def test_unverified_is_exactly_the_factor_below_an_equal_fit():
+    # Same components: the verified stream's margin on Al2O3 (12.5 vs >= 10) is
+    # 0.5, the neutral margin of the stream that lacks the value.
+    same = dict(title="Fly ash", composition={"SiO2": 50}, quantity_t_per_year=1000)
+    m = fit([stream_rec("u", **same), stream_rec("v", **{**same, "composition": {"SiO2": 50, "Al2O3": 12.5}})],
+            [need_rec(requirements=[{"property": "Al2O3", "min": 10}])])
+    v, u = m.rank_streams("N")
+    assert (v.stream_id, u.stream_id) == ("v", "u") and v.components == u.components
+    assert u.score == pytest.approx(0.85 * v.score) and u.score < v.score
