@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ENVIRONMENT = {
@@ -54,6 +55,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # "Remember me" keeps a browser signed in for 30 days (Flask-Login's default: 365).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     }
 
 

@@ -95,6 +95,9 @@ class ListingMixin:
 
     def reveals_owner_to(self, user) -> bool:
         """The organisation, its site and the exact coordinates."""
+        if not self.is_visible_to(user):
+            # Nothing about a listing the user may not see, whatever an introduction says.
+            return False
         if self.is_owned_by(user) or _is_broker(user):
             return True
         if self.visibility == "public":
@@ -102,8 +105,26 @@ class ListingMixin:
         return self.introduced_to(user)
 
     def introduced_to(self, user) -> bool:
-        """Whether a broker has introduced the user's organisation to this listing's owner."""
-        return False
+        """Whether a broker has introduced the user's organisation to this listing's owner:
+        a deal on this listing whose other party is the user's organisation has passed
+        'introduced' (``Deal.introduced_at`` is set then and never cleared). One indexed
+        EXISTS query."""
+        if not (user and user.is_authenticated and user.organisation_id is not None):
+            return False
+        from .deal import Deal
+
+        if self.__tablename__ == "side_stream":
+            on_listing = sa.and_(Deal.side_stream_id == self.id, Deal.buyer_id == user.organisation_id)
+        else:
+            on_listing = sa.and_(Deal.need_id == self.id, Deal.supplier_id == user.organisation_id)
+        session = orm.object_session(self)
+        if session is None:
+            from ..db import db
+
+            session = db.session
+        return bool(session.scalar(
+            sa.select(sa.exists().where(on_listing, Deal.introduced_at.is_not(None)))
+        ))
 
     def location_for(self, user) -> tuple[float, float]:
         if self.reveals_owner_to(user):
