@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "SIVUVIRTA_MAIL_USE_TLS": ("MAIL_USE_TLS", "STARTTLS on (1) or off (0), default 1"),
     "SIVUVIRTA_MAIL_FROM": ("MAIL_FROM", "sender address"),
     "SIVUVIRTA_UPLOAD_DIR": ("UPLOAD_DIR", "where attachments are kept; default instance/uploads"),
+    "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent from cron"),
     "SIVUVIRTA_TILE_URL": ("TILE_URL", "map tile URL template; empty: only the offline base map"),
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
 }
@@ -46,6 +47,7 @@ def defaults(instance_path: str) -> dict:
         "UPLOAD_DIR": str(Path(instance_path) / "uploads"),
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "SITE_URL": "http://127.0.0.1:5000",
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "RATELIMIT_STORAGE_URI": "memory://",
         "BABEL_DEFAULT_LOCALE": "fi",

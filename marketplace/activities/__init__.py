@@ -1,0 +1,1 @@
+"""Cluster activities: events, services and information the cluster offers its members."""

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS
+from ..models.material_need import APPLICATIONS
+from ..models.side_stream import CATEGORIES
+from ..deals.forms import LocalFloatField
+
+
+class PairingFilterForm(FlaskForm):
+    """Filters of the pairings list, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    application = SelectField(_l("Use"), validators=[Optional()])
+    category = SelectField(_l("Material"), validators=[Optional()])
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=200)])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    min_score = LocalFloatField(_l("Score at least (%)"), validators=[
+        Optional(), NumberRange(0, 100, _l("Give a score between 0 and 100 %%."))])
+    since = DateField(_l("New since"), validators=[Optional()])
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application.choices = [("", _l("Any use"))] + [(a, APPLICATION_LABELS[a]) for a in APPLICATIONS]
+        self.category.choices = [("", _l("Any material"))] + [(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+        self.organisation.choices = [("", _l("Any organisation"))] + [(str(o.id), o.name) for o in organisations]
+
+
+class MarkForm(FlaskForm):
+    side_stream_id = HiddenField(validators=[DataRequired()])
+    need_id = HiddenField(validators=[DataRequired()])
+    good = RadioField(_l("The pairing is"), choices=[("1", _l("good")), ("0", _l("bad"))],
+                      validators=[DataRequired(_l("Say whether the pairing is good or bad."))])
+    reason = TextAreaField(_l("Why"), validators=[
+        DataRequired(_l("Give the reason, in a few words.")),
+        Length(min=3, max=2000, message=_l("Between 3 and 2000 characters."))])
+    next = HiddenField()
+
+
+class ImpactYearForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = SelectField(_l("Year"), validators=[Optional()])

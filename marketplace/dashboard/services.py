@@ -1,0 +1,174 @@
+"""What the broker dashboard shows: the best new pairings, streams nobody pairs with,
+organisations to verify, deals waiting for someone, and the brokers' marks on pairings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy import orm
+
+from ..db import db
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..models import (
+    Activity, Match, MatchMark, MaterialNeed, MeasuredValue, Organisation, SideStream,
+)
+from ..models.activity import ACTIVITIES_PER_YEAR_TARGET
+from ..models.base import utcnow
+from ..models.listing import SEARCHABLE_STATUSES
+
+# A deal with no event for this many days waits for someone.
+STALE_DEAL_DAYS = 14
+PAIRINGS_PER_PAGE = 50
+
+
+def require_broker(user) -> None:
+    if not (user and user.is_authenticated and user.is_broker):
+        raise Forbidden(_("The dashboard is for the Circular Economy Center's brokers."))
+
+
+@dataclass
+class PairingFilters:
+    application: str | None = None
+    category: str | None = None
+    municipality: str | None = None
+    organisation_id: int | None = None
+    min_score: float | None = None
+    since: date | None = None
+
+
+def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: int = 0) -> tuple[list[Match], int]:
+    """Stored matches of listings still on offer, best first, under the filters; and how
+    many there are in all. ``municipality`` is either listing's place."""
+    query = (
+        sa.select(Match)
+        .join(SideStream, SideStream.id == Match.side_stream_id)
+        .join(MaterialNeed, MaterialNeed.id == Match.need_id)
+        .where(SideStream.status.in_(SEARCHABLE_STATUSES), MaterialNeed.status.in_(SEARCHABLE_STATUSES))
+    )
+    if filters.application:
+        query = query.where(MaterialNeed.application == filters.application)
+    if filters.category:
+        query = query.where(SideStream.category == filters.category)
+    if filters.municipality:
+        place = filters.municipality.strip().lower()
+        query = query.where(sa.or_(sa.func.lower(SideStream.place) == place,
+                                   sa.func.lower(MaterialNeed.place) == place))
+    if filters.organisation_id:
+        query = query.where(sa.or_(SideStream.organisation_id == filters.organisation_id,
+                                   MaterialNeed.organisation_id == filters.organisation_id))
+    if filters.min_score is not None:
+        query = query.where(Match.score >= filters.min_score)
+    if filters.since is not None:
+        query = query.where(Match.first_seen_at >= datetime.combine(filters.since, datetime.min.time()))
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Match.first_seen_at.desc(), Match.score.desc(), Match.id)
+        .limit(limit).offset(offset)
+        .options(orm.selectinload(Match.side_stream).selectinload(SideStream.organisation),
+                 orm.selectinload(Match.need).selectinload(MaterialNeed.organisation))
+    )
+    return list(rows), count or 0
+
+
+def latest_marks(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], MatchMark]:
+    """The newest mark on each of the given (stream, need) pairs."""
+    if not pairs:
+        return {}
+    stream_ids = {s for s, _ in pairs}
+    marks = db.session.scalars(
+        sa.select(MatchMark).where(MatchMark.side_stream_id.in_(stream_ids)).order_by(MatchMark.id)
+    )
+    wanted = set(pairs)
+    return {(m.side_stream_id, m.need_id): m for m in marks if (m.side_stream_id, m.need_id) in wanted}
+
+
+def municipalities() -> list[str]:
+    places = db.session.scalars(
+        sa.union(sa.select(SideStream.place), sa.select(MaterialNeed.place))
+    )
+    return sorted({p for p in places if p}, key=str.lower)
+
+
+def organisations() -> list[Organisation]:
+    return list(db.session.scalars(
+        sa.select(Organisation).where(Organisation.verification_status == "verified").order_by(Organisation.name)
+    ))
+
+
+def unmatched_streams(limit: int = 20) -> list[SideStream]:
+    """Streams on offer from verified organisations that no need pairs with."""
+    return list(db.session.scalars(
+        sa.select(SideStream)
+        .join(Organisation, Organisation.id == SideStream.organisation_id)
+        .where(SideStream.status.in_(SEARCHABLE_STATUSES),
+               Organisation.verification_status == "verified",
+               ~sa.exists(sa.select(Match.id).where(Match.side_stream_id == SideStream.id)))
+        .order_by(SideStream.created_at.desc())
+        .limit(limit)
+        .options(orm.selectinload(SideStream.organisation))
+    ))
+
+
+def has_composition(stream_ids: list[int]) -> set[int]:
+    return set(db.session.scalars(
+        sa.select(MeasuredValue.side_stream_id).where(MeasuredValue.side_stream_id.in_(stream_ids)).distinct()
+    ))
+
+
+def pending_organisations() -> list[Organisation]:
+    return list(db.session.scalars(
+        sa.select(Organisation).where(Organisation.verification_status == "pending")
+        .order_by(Organisation.created_at)
+    ))
+
+
+def activities_this_year(today: date | None = None) -> tuple[int, int]:
+    """(activities offered this calendar year, the yearly target)."""
+    today = today or utcnow().date()
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Activity)
+        .where(Activity.starts_on >= date(today.year, 1, 1), Activity.starts_on <= date(today.year, 12, 31))
+    )
+    return count or 0, ACTIVITIES_PER_YEAR_TARGET
+
+
+# -- marks on pairings --------------------------------------------------------
+
+def mark_pairing(user, stream_id: int, need_id: int, good: bool | None, reason: str) -> MatchMark:
+    """A broker's judgement of a suggested pairing, kept whatever the next ranking does."""
+    require_broker(user)
+    stream = db.session.get(SideStream, stream_id)
+    need = db.session.get(MaterialNeed, need_id)
+    if stream is None or need is None:
+        raise NotFound(_("There is no such pairing."))
+    errors = {}
+    if good is None:
+        errors["good"] = _("Say whether the pairing is good or bad.")
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        errors["reason"] = _("Give the reason, in a few words.")
+    elif len(reason) > 2000:
+        errors["reason"] = _("At most 2000 characters.")
+    if errors:
+        raise InvalidInput(_("The mark has errors."), errors)
+    match = db.session.scalar(sa.select(Match).where(Match.side_stream_id == stream_id, Match.need_id == need_id))
+    mark = MatchMark(side_stream_id=stream_id, need_id=need_id, broker_id=user.id, good=good,
+                     reason=reason, score=match.score if match else None, created_at=utcnow())
+    db.session.add(mark)
+    db.session.flush()
+    return mark
+
+
+def marks(limit: int | None = None) -> list[MatchMark]:
+    query = sa.select(MatchMark).order_by(MatchMark.id.desc()).options(
+        orm.selectinload(MatchMark.side_stream), orm.selectinload(MatchMark.need),
+        orm.selectinload(MatchMark.broker))
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def stale_cutoff() -> datetime:
+    return utcnow() - timedelta(days=STALE_DEAL_DAYS)

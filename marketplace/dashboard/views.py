@@ -1,0 +1,265 @@
+"""The brokers' dashboard, their marks on pairings, and the impact report."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from ..db import db
+from ..errors import InvalidInput
+from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS, number
+from ..models.base import utcnow
+from ..security import safe_next_url
+from . import impact as impact_service
+from . import marks_export as export_format
+from . import services
+from .forms import MarkForm, PairingFilterForm
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.before_request
+@login_required
+def brokers_only():
+    services.require_broker(current_user)
+
+
+def verification_url(organisation) -> str | None:
+    """The accounts area's review page of an organisation, where it exists."""
+    for endpoint, args in (("organisations.review", {"organisation_id": organisation.id}),
+                           ("organisations.verification_queue", {})):
+        try:
+            return url_for(endpoint, **args)
+        except BuildError:
+            continue
+    return None
+
+
+def listing_url(listing) -> str | None:
+    endpoint = "listings.stream_detail" if listing.__tablename__ == "side_stream" else "listings.need_detail"
+    try:
+        return url_for(endpoint, listing_id=listing.id)
+    except BuildError:
+        return None
+
+
+def _filters(form: PairingFilterForm) -> services.PairingFilters:
+    return services.PairingFilters(
+        application=form.application.data or None, category=form.category.data or None,
+        municipality=(form.municipality.data or "").strip() or None,
+        organisation_id=int(form.organisation.data) if form.organisation.data else None,
+        min_score=form.min_score.data / 100 if form.min_score.data is not None else None,
+        since=form.since.data,
+    )
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@bp.get("/")
+def index():
+    from ..deals import services as deal_services
+    from ..matches.services import pairing_ideas
+
+    form = PairingFilterForm(request.args, organisations=services.organisations())
+    status = 200
+    filters = services.PairingFilters()
+    if request.args and not form.validate():
+        status = 400
+    elif request.args:
+        filters = _filters(form)
+    page = _page()
+    rows, total = services.pairings(filters, offset=(page - 1) * services.PAIRINGS_PER_PAGE)
+    marks = services.latest_marks([(m.side_stream_id, m.need_id) for m in rows])
+    unmatched = services.unmatched_streams()
+    analysed = services.has_composition([s.id for s in unmatched])
+    ideas = {s.id: pairing_ideas(db.session, s, current_user, g.get("language", "fi"), top=3)
+             for s in unmatched[:5] if s.id in analysed}
+    activities, target = services.activities_this_year()
+    return render_template(
+        "dashboard/index.html", form=form, rows=rows, total=total, page=page,
+        pages=max(1, -(-total // services.PAIRINGS_PER_PAGE)), marks=marks,
+        unmatched=unmatched, ideas=ideas, analysed=analysed,
+        pending=services.pending_organisations(), verification_url=verification_url,
+        stale=deal_services.stale_deals(services.STALE_DEAL_DAYS),
+        stale_days=services.STALE_DEAL_DAYS, stale_cutoff=services.stale_cutoff(),
+        activities=activities, activities_target=target, listing_url=listing_url,
+        mark_form=MarkForm(formdata=None), year=utcnow().year,
+        deal_name=lambda deal: deal_services.deal_name(deal, current_user),
+    ), status
+
+
+# -- marks ----------------------------------------------------------------------
+
+@bp.post("/marks")
+def mark():
+    form = MarkForm()
+    back = safe_next_url(form.next.data) or url_for("dashboard.index")
+    if form.validate():
+        try:
+            services.mark_pairing(current_user, int(form.side_stream_id.data), int(form.need_id.data),
+                                  form.good.data == "1", form.reason.data)
+        except InvalidInput as error:
+            for name, message in error.errors.items():
+                getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+        except ValueError:
+            form.side_stream_id.errors = [_("There is no such pairing.")]
+        else:
+            flash(_("Your mark is kept: it will teach the matching."), "success")
+            return redirect(back)
+    return render_template("dashboard/mark_errors.html", form=form, back=back), 400
+
+
+@bp.get("/marks")
+def marks():
+    return render_template("dashboard/marks.html", marks=services.marks(limit=500), listing_url=listing_url)
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/marks/<any(json, csv, zip):fmt>")
+def marks_export(fmt: str):
+    all_marks = services.marks()
+    if fmt == "json":
+        return _download(export_format.marks_json(all_marks), "application/json", "marks.json")
+    if fmt == "csv":
+        return _download(export_format.marks_csv(all_marks), "text/csv; charset=utf-8", "marks.csv")
+    return _download(export_format.bundle(all_marks), "application/zip", "sivuvirta-marks.zip")
+
+
+@bp.get("/marks/batch.json")
+def marks_batch():
+    return _download(export_format.batch_json(services.marks()), "application/json", export_format.BATCH_FILENAME)
+
+
+# -- impact ---------------------------------------------------------------------
+
+def _year_arg() -> int | None:
+    text = request.args.get("year", "")
+    if not text:
+        return None
+    if not text.isdigit() or not (2000 <= int(text) <= 2100):
+        raise InvalidInput(_("Choose a year."), {"year": _("Give a year such as %(year)s.", year=utcnow().year)})
+    return int(text)
+
+
+def _label(kind: str, key: str) -> str:
+    if kind == "material":
+        return str(CATEGORY_LABELS.get(key, key))
+    if kind == "application":
+        return str(APPLICATION_LABELS.get(key, key))
+    return key
+
+
+def _chart_data(summary) -> dict:
+    """What impact-charts.js draws, handed over in a data- attribute (no inline script)."""
+    def series(groups, kind):
+        return {"labels": [_label(kind, k) for k in groups],
+                "tonnes": [round(t.tonnes, 1) for t in groups.values()],
+                "co2": [round(t.co2_t, 1) for t in groups.values()]}
+
+    return {
+        "month": series(summary.by_month, "month"),
+        "material": series(summary.by_material, "material"),
+        "application": series(summary.by_application, "application"),
+        "municipality": series(summary.by_municipality, "municipality"),
+        "labels": {"tonnes": _("Tonnes kept from landfill"), "co2": _("t CO2e avoided")},
+    }
+
+
+def _years(impacts) -> list[int]:
+    years = {int(month[:4]) for i in impacts for month in i.months}
+    years.add(utcnow().year)
+    return sorted(years, reverse=True)
+
+
+@bp.get("/impact")
+def impact():
+    year = _year_arg()
+    impacts = impact_service.all_impacts(db.session)
+    summary = impact_service.summarise(impacts, year)
+    return render_template("dashboard/impact.html", summary=summary, year=year, years=_years(impacts),
+                           chart_json=json.dumps(_chart_data(summary)), label=_label,
+                           factors=impact_service.factors())
+
+
+def _export_rows(summary) -> tuple[list[str], list[list]]:
+    header = [_("Deal"), _("Title"), _("State"), _("Material"), _("Use"), _("Municipality"), _("Supplier"), _("Buyer"),
+              _("Tonnes"), _("t CO2e avoided"), _("Trade value (EUR)"), _("Landfill tax avoided (EUR)"),
+              _("Value in all (EUR)"), _("Counted from")]
+    rows = []
+    for item in summary.impacts:
+        deal = item.deal
+        rows.append([
+            deal.id, deal.title, deal.state, _label("material", deal.category), _label("application", deal.application),
+            deal.place, deal.supplier.name, deal.buyer.name,
+            round(item.tonnes_in(summary.year), 3), round(item.co2_t(summary.year), 3),
+            round(item.trade_eur(summary.year), 2), round(item.landfill_tax_eur(summary.year), 2),
+            round(item.value_eur(summary.year), 2),
+            _("deliveries") if item.from_deliveries else _("agreed tonnes a year, pro rata"),
+        ])
+    return header, rows
+
+
+@bp.get("/impact.csv")
+def impact_csv():
+    summary = impact_service.summarise(impact_service.all_impacts(db.session), _year_arg())
+    header, rows = _export_rows(summary)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    suffix = f"-{summary.year}" if summary.year else ""
+    return _download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", f"sivuvirta-impact{suffix}.csv")
+
+
+@bp.get("/impact.xlsx")
+def impact_xlsx():
+    from openpyxl import Workbook
+
+    summary = impact_service.summarise(impact_service.all_impacts(db.session), _year_arg())
+    header, rows = _export_rows(summary)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Deals")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for title, groups, kind in ((_("By month"), summary.by_month, "month"),
+                                (_("By material"), summary.by_material, "material"),
+                                (_("By use"), summary.by_application, "application"),
+                                (_("By municipality"), summary.by_municipality, "municipality")):
+        part = book.create_sheet(title[:31])
+        part.append([title, _("Tonnes"), _("t CO2e avoided"), _("Value in all (EUR)")])
+        for key, totals in groups.items():
+            part.append([_label(kind, key), round(totals.tonnes, 3), round(totals.co2_t, 3),
+                         round(totals.value_eur, 2)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    suffix = f"-{summary.year}" if summary.year else ""
+    return _download(buffer.getvalue(),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"sivuvirta-impact{suffix}.xlsx")
+
+
+@bp.get("/impact/report/<int:year>")
+def impact_report(year: int):
+    if not (2000 <= year <= 2100):
+        raise InvalidInput(_("Choose a year."), {"year": _("Give a year such as %(year)s.", year=utcnow().year)})
+    summary = impact_service.summarise(impact_service.all_impacts(db.session), year)
+    activities, target = services.activities_this_year(utcnow().date().replace(year=year, month=6, day=30))
+    return render_template("dashboard/report.html", summary=summary, year=year, label=_label,
+                           factors=impact_service.factors(), activities=activities,
+                           activities_target=target, number=number, generated=utcnow())

@@ -1,0 +1,33 @@
+"""Words of deals in both languages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATE_LABELS = {
+    "proposed": _l("Proposed"),
+    "introduced": _l("Introduced"),
+    "negotiating": _l("Negotiating"),
+    "trial": _l("Trial"),
+    "agreed": _l("Agreed"),
+    "delivering": _l("Delivering"),
+    "completed": _l("Completed"),
+    "declined": _l("Declined"),
+    "cancelled": _l("Cancelled"),
+}
+
+# What moving to a state means, said on the button that does it.
+TRANSITION_LABELS = {
+    "introduced": _l("Introduce the parties"),
+    "negotiating": _l("Start negotiating"),
+    "trial": _l("Start a trial"),
+    "agreed": _l("Mark as agreed"),
+    "delivering": _l("Deliveries have started"),
+    "completed": _l("Mark as completed"),
+    "declined": _l("Decline"),
+    "cancelled": _l("Cancel the deal"),
+}
+
+STATE_CSS = {
+    "proposed": "warn", "introduced": "", "negotiating": "", "trial": "", "agreed": "ok",
+    "delivering": "ok", "completed": "ok", "declined": "bad", "cancelled": "bad",
+}

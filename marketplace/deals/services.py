@@ -1,0 +1,318 @@
+"""The rules of deals, as verb functions that take the acting user. They change objects
+and flush; the request commits. Mail is queued through marketplace.notifications."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy import orm
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..db import db
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS
+from ..models import Deal, DealEvent, DealMessage, Delivery, Match, MaterialNeed, SideStream, User
+from ..models.base import utcnow
+from ..models.deal import CLOSED_STATES, NEEDS_REASON, transition_allowed
+from . import permissions
+
+# Limits of what a person can sensibly type into a deal.
+MAX_TONNES_PER_YEAR = 10_000_000
+MAX_DELIVERY_TONNES = 1_000_000
+MAX_PRICE_EUR_PER_T = 100_000
+
+
+def conflict_message() -> str:
+    return _("Someone else changed this deal while you were editing it. Nothing was saved: "
+             "the page now shows their changes; make yours again.")
+
+
+# -- reading -------------------------------------------------------------
+
+def get_deal(deal_id: int, user) -> Deal:
+    """The deal, if the user may see it; otherwise there is no such deal for them."""
+    deal = db.session.get(Deal, deal_id)
+    if deal is None or not permissions.can_view(user, deal):
+        raise NotFound(_("There is no such deal."))
+    return deal
+
+
+def deals_for(user, open_only: bool = False) -> list[Deal]:
+    query = sa.select(Deal).order_by(Deal.last_event_at.desc())
+    if not user.is_broker:
+        if user.organisation_id is None:
+            return []
+        query = query.where(sa.or_(Deal.supplier_id == user.organisation_id,
+                                   Deal.buyer_id == user.organisation_id))
+    if open_only:
+        query = query.where(Deal.state.not_in(CLOSED_STATES))
+    return list(db.session.scalars(query.options(
+        orm.selectinload(Deal.side_stream), orm.selectinload(Deal.need),
+        orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer),
+    )))
+
+
+def open_deal_for_pair(stream_id: int, need_id: int) -> Deal | None:
+    return db.session.scalar(
+        sa.select(Deal).where(Deal.side_stream_id == stream_id, Deal.need_id == need_id,
+                              Deal.state.not_in(CLOSED_STATES))
+    )
+
+
+@dataclass
+class Party:
+    """One side of a deal as a reader may see it: the organisation's name only where the
+    listing's visibility allows (an anonymous listing's owner before the introduction)."""
+
+    role: str
+    name: str | None
+    listing_title: str
+    listing_visible: bool
+
+
+def _reveals(deal: Deal, listing, organisation_id: int, viewer) -> bool:
+    if viewer is None:
+        return False
+    if getattr(viewer, "is_broker", False) or viewer.organisation_id == organisation_id:
+        return True
+    if listing is None:
+        return deal.is_introduced
+    return listing.reveals_owner_to(viewer)
+
+
+def _listing_title(deal: Deal, listing, organisation_id: int, viewer, fallback: str) -> tuple[str, bool]:
+    if listing is None:
+        return fallback, False
+    if viewer.is_broker or viewer.organisation_id == organisation_id:
+        return listing.title, True
+    if listing.is_visible_to(viewer) or _reveals(deal, listing, organisation_id, viewer):
+        return listing.title, listing.is_visible_to(viewer)
+    return fallback, False
+
+
+def parties_for(deal: Deal, viewer) -> tuple[Party, Party]:
+    """(supplier, buyer) as the viewer may see them."""
+    stream_title, stream_visible = _listing_title(
+        deal, deal.side_stream, deal.supplier_id, viewer,
+        _("A side stream: %(category)s", category=CATEGORY_LABELS.get(deal.category, deal.category)))
+    need_title, need_visible = _listing_title(
+        deal, deal.need, deal.buyer_id, viewer,
+        _("A material need: %(application)s",
+          application=APPLICATION_LABELS.get(deal.application, deal.application)))
+    supplier = Party("supplier",
+                     deal.supplier.name if _reveals(deal, deal.side_stream, deal.supplier_id, viewer) else None,
+                     stream_title, stream_visible)
+    buyer = Party("buyer",
+                  deal.buyer.name if _reveals(deal, deal.need, deal.buyer_id, viewer) else None,
+                  need_title, need_visible)
+    return supplier, buyer
+
+
+def deal_name(deal: Deal, viewer) -> str:
+    supplier, buyer = parties_for(deal, viewer)
+    return f"{supplier.listing_title} → {buyer.listing_title}"
+
+
+def person_label(deal: Deal, person: User | None, viewer) -> str:
+    """Who wrote or acted, as the viewer may know them: a hidden party is 'the supplier'."""
+    if person is None:
+        return _("A former user")
+    if person.is_broker:
+        return _("%(name)s (broker)", name=person.name or person.email)
+    if person.organisation_id == deal.supplier_id:
+        listing, side = deal.side_stream, _("the supplier")
+    elif person.organisation_id == deal.buyer_id:
+        listing, side = deal.need, _("the buyer")
+    else:
+        return person.name or _("A former member")
+    if not _reveals(deal, listing, person.organisation_id, viewer):
+        return side.capitalize()
+    return f"{person.name or person.email} ({person.organisation.name})"
+
+
+# -- changing --------------------------------------------------------------
+
+def _check_terms(tonnes_per_year, price_eur_per_t) -> None:
+    errors = {}
+    if tonnes_per_year is not None and not (0 <= tonnes_per_year <= MAX_TONNES_PER_YEAR):
+        errors["tonnes_per_year"] = _("Give the tonnes a year between 0 and %(max)s.", max=MAX_TONNES_PER_YEAR)
+    if price_eur_per_t is not None and abs(price_eur_per_t) > MAX_PRICE_EUR_PER_T:
+        errors["price_eur_per_t"] = _("Give a price between -%(max)s and %(max)s EUR/t.", max=MAX_PRICE_EUR_PER_T)
+    if errors:
+        raise InvalidInput(_("The terms have errors."), errors)
+
+
+def open_deal(user, stream: SideStream, need: MaterialNeed, *, tonnes_per_year: float | None = None,
+              price_eur_per_t: float | None = None, start_date: date | None = None,
+              note: str = "") -> Deal:
+    """Open a deal on a pairing, in the state 'proposed'."""
+    if not permissions.can_open(user, stream, need):
+        raise Forbidden(_("Only a broker opens a deal on this pairing: the parties may open one "
+                          "themselves only when both listings are public."))
+    if stream.organisation_id == need.organisation_id:
+        raise InvalidInput(_("The stream and the need belong to the same organisation."),
+                           {"need_id": _("Choose a need of another organisation.")})
+    if open_deal_for_pair(stream.id, need.id) is not None:
+        raise Conflict(_("A deal on this pairing is already open."))
+    _check_terms(tonnes_per_year, price_eur_per_t)
+    match = db.session.scalar(
+        sa.select(Match).where(Match.side_stream_id == stream.id, Match.need_id == need.id)
+    )
+    now = utcnow()
+    deal = Deal(
+        side_stream_id=stream.id, need_id=need.id,
+        supplier_id=stream.organisation_id, buyer_id=need.organisation_id,
+        broker_id=user.id if user.is_broker else None, opened_by_id=user.id,
+        state="proposed", tonnes_per_year=tonnes_per_year, price_eur_per_t=price_eur_per_t,
+        start_date=start_date, note=note or "",
+        title=f"{stream.title} → {need.title}"[:420], category=stream.category,
+        application=need.application, place=stream.place or "",
+        was_waste=stream.legal_status == "waste", hazardous=stream.is_hazardous,
+        match_score=match.score if match else None,
+        road_km=match.road_km if match else None,
+        transport_co2_kg_per_t=match.transport_co2_kg_per_t if match else None,
+        created_at=now, last_event_at=now,
+    )
+    deal.events.append(DealEvent(actor_id=user.id, from_state=None, to_state="proposed",
+                                 note=note or "", created_at=now))
+    db.session.add(deal)
+    db.session.flush()
+    from ..notifications.services import notify_deal_opened
+
+    notify_deal_opened(deal, user)
+    return deal
+
+
+def _check_version(deal: Deal, version: int | None) -> None:
+    if version is None or int(version) != deal.version:
+        raise Conflict(conflict_message())
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(conflict_message()) from None
+
+
+def change_state(user, deal: Deal, to_state: str, *, version: int | None, note: str = "") -> DealEvent:
+    """Move the deal along one allowed transition and record who, when and why."""
+    _check_version(deal, version)
+    if not transition_allowed(deal.state, to_state):
+        raise InvalidInput(_("A deal cannot go from this state to that one."),
+                           {"to_state": _("Choose one of the next states offered.")})
+    if not permissions.can_move(user, deal, to_state):
+        raise Forbidden(_("Only the broker introduces the parties to each other."))
+    note = (note or "").strip()
+    if to_state in NEEDS_REASON and not note:
+        raise InvalidInput(_("Say why."), {"note": _("Give the reason: the parties will read it.")})
+    now = utcnow()
+    from_state = deal.state
+    deal.state = to_state
+    if to_state == "introduced" and deal.introduced_at is None:
+        deal.introduced_at = now
+    if to_state in NEEDS_REASON:
+        deal.reason = note
+    if user.is_broker and deal.broker_id is None:
+        deal.broker_id = user.id
+    deal.last_event_at = now
+    event = DealEvent(deal=deal, actor_id=user.id, from_state=from_state, to_state=to_state,
+                      note=note, created_at=now)
+    db.session.add(event)
+    _flush_or_conflict()
+    from ..notifications.services import notify_introduction, notify_state_change
+
+    if to_state == "introduced":
+        notify_introduction(deal, user)
+    else:
+        notify_state_change(deal, event, user)
+    return event
+
+
+def update_terms(user, deal: Deal, *, version: int | None, tonnes_per_year: float | None,
+                 price_eur_per_t: float | None, start_date: date | None, note: str) -> Deal:
+    """The agreed tonnes a year, price (EUR/t, negative where the holder pays a gate fee)
+    and start date. A save made on an older version of the deal is refused."""
+    _check_version(deal, version)
+    if not permissions.can_edit_terms(user, deal):
+        raise Forbidden(_("The terms of a closed deal no longer change."))
+    _check_terms(tonnes_per_year, price_eur_per_t)
+    deal.tonnes_per_year = tonnes_per_year
+    deal.price_eur_per_t = price_eur_per_t
+    deal.start_date = start_date
+    deal.note = note or ""
+    deal.last_event_at = utcnow()
+    _flush_or_conflict()
+    return deal
+
+
+def post_message(user, deal: Deal, body: str, files=()) -> DealMessage:
+    """A message in the deal's thread, with files (PDF, PNG, JPEG) under the listing rules."""
+    if not permissions.can_post_message(user, deal):
+        raise NotFound(_("There is no such deal."))
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("The message is empty."), {"body": _("Write a message.")})
+    message = DealMessage(deal=deal, author_id=user.id, body=body, created_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    from .attachments import attach_to_message
+
+    for upload in files:
+        attach_to_message(message, upload, user)
+    if user.is_broker and deal.broker_id is None:
+        deal.broker_id = user.id
+    db.session.flush()
+    from ..notifications.services import notify_message
+
+    notify_message(deal, message, user)
+    return message
+
+
+def record_delivery(user, deal: Deal, *, delivered_on: date, tonnes: float, note: str = "") -> Delivery:
+    if not permissions.can_record_delivery(user, deal):
+        raise Forbidden(_("Deliveries are recorded by the brokers."))
+    errors = {}
+    if deal.state not in ("trial", "agreed", "delivering", "completed"):
+        errors["delivered_on"] = _("Deliveries are recorded from the trial on.")
+    if delivered_on is None or delivered_on > utcnow().date():
+        errors["delivered_on"] = _("Give the day of a delivery made, not one to come.")
+    if tonnes is None or not (0 < tonnes <= MAX_DELIVERY_TONNES):
+        errors["tonnes"] = _("Give the tonnes delivered, more than 0 and at most %(max)s.",
+                             max=MAX_DELIVERY_TONNES)
+    if errors:
+        raise InvalidInput(_("The delivery has errors."), errors)
+    delivery = Delivery(deal=deal, delivered_on=delivered_on, tonnes=tonnes, note=note or "",
+                        recorded_by_id=user.id, created_at=utcnow())
+    db.session.add(delivery)
+    db.session.flush()
+    return delivery
+
+
+def get_message_attachment(user, deal: Deal, attachment_id: int):
+    from ..models import Attachment
+
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.deal_message_id is None or not permissions.can_view(user, deal):
+        raise NotFound(_("There is no such file."))
+    message = db.session.get(DealMessage, attachment.deal_message_id)
+    if message is None or message.deal_id != deal.id:
+        raise NotFound(_("There is no such file."))
+    return attachment
+
+
+def stale_deals(days: int) -> list[Deal]:
+    """Open deals waiting for someone: proposed and not yet introduced, or with no event
+    for ``days`` days."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(days=days)
+    return list(db.session.scalars(
+        sa.select(Deal)
+        .where(Deal.state.not_in(CLOSED_STATES),
+               sa.or_(Deal.state == "proposed", Deal.last_event_at < cutoff))
+        .order_by(Deal.last_event_at)
+        .options(orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer))
+    ))

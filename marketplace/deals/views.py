@@ -1,0 +1,228 @@
+"""Deal pages: the list, opening a deal on a pairing, the deal with its terms, states,
+thread, deliveries and impact."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import orm
+
+from ..db import db
+from ..errors import DomainError, InvalidInput
+from ..models import DealMessage, MaterialNeed, SideStream
+from ..models.deal import NEEDS_REASON
+from . import permissions, services
+from .forms import DeliveryForm, MessageForm, OpenDealForm, TermsForm, TransitionForm
+from .labels import STATE_CSS, STATE_LABELS, TRANSITION_LABELS
+
+bp = Blueprint("deals", __name__, url_prefix="/deals")
+
+
+@bp.app_context_processor
+def deal_helpers():
+    def deal_link_for(stream, need):
+        """Where a reader may open (or find) a deal on a pairing; None where they may not."""
+        if not (current_user.is_authenticated and permissions.can_open(current_user, stream, need)):
+            return None
+        existing = services.open_deal_for_pair(stream.id, need.id)
+        if existing is not None and permissions.can_view(current_user, existing):
+            return url_for("deals.detail", deal_id=existing.id)
+        return url_for("deals.new", side_stream_id=stream.id, need_id=need.id)
+
+    return {"deal_link_for": deal_link_for, "DEAL_STATE_LABELS": STATE_LABELS,
+            "DEAL_STATE_CSS": STATE_CSS}
+
+
+def _apply_errors(form, error: DomainError) -> None:
+    for name, message in (error.errors or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors or []) + [message]
+    if not error.errors and error.message:
+        flash(error.message, "error")
+
+
+@bp.get("/")
+@login_required
+def index():
+    open_only = request.args.get("open") == "1"
+    deals = services.deals_for(current_user, open_only=open_only)
+    rows = [(deal, services.deal_name(deal, current_user)) for deal in deals]
+    return render_template("deals/index.html", rows=rows, open_only=open_only)
+
+
+def _pairing_from(values) -> tuple[SideStream, MaterialNeed]:
+    try:
+        stream_id, need_id = int(values.get("side_stream_id", "")), int(values.get("need_id", ""))
+    except ValueError:
+        abort(404)
+    stream = db.session.get(SideStream, stream_id)
+    need = db.session.get(MaterialNeed, need_id)
+    if stream is None or need is None or not stream.is_visible_to(current_user) \
+            or not need.is_visible_to(current_user):
+        abort(404)
+    return stream, need
+
+
+def _render_new(form, stream, need, status=200):
+    from ..matches.services import present
+    from ..models import Match
+
+    match = db.session.scalar(sa.select(Match).where(Match.side_stream_id == stream.id,
+                                                     Match.need_id == need.id))
+    view = present(match, need, current_user) if match is not None else None
+    return render_template("deals/new.html", form=form, stream=stream, need=need, view=view), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    stream, need = _pairing_from(request.values)
+    if not permissions.can_open(current_user, stream, need):
+        abort(403, _("Only a broker opens a deal on this pairing: the parties may open one "
+                     "themselves only when both listings are public."))
+    existing = services.open_deal_for_pair(stream.id, need.id)
+    if existing is not None:
+        flash(_("A deal on this pairing is already open."), "info")
+        return redirect(url_for("deals.detail", deal_id=existing.id))
+    form = OpenDealForm(side_stream_id=stream.id, need_id=need.id)
+    if request.method == "GET":
+        return _render_new(form, stream, need)
+    if not form.validate():
+        return _render_new(form, stream, need, 400)
+    try:
+        deal = services.open_deal(
+            current_user, stream, need, tonnes_per_year=form.tonnes_per_year.data,
+            price_eur_per_t=form.price_eur_per_t.data, start_date=form.start_date.data,
+            note=form.note.data or "")
+    except InvalidInput as error:
+        _apply_errors(form, error)
+        return _render_new(form, stream, need, 400)
+    flash(_("The deal is open. The parties have been told."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
+def _render_detail(deal, status=200, **forms):
+    from ..dashboard.impact import deal_impact
+
+    supplier, buyer = services.parties_for(deal, current_user)
+    # Forms not submitted in this request start from the deal, not from the posted data.
+    terms = forms.get("terms") or TermsForm(formdata=None, obj=deal, version=str(deal.version))
+    transition = forms.get("transition") or TransitionForm(formdata=None, version=str(deal.version))
+    transition.to_state.choices = [
+        (state, TRANSITION_LABELS.get(state, STATE_LABELS[state]))
+        for state in deal.next_states() if permissions.can_move(current_user, deal, state)
+    ]
+    message_form = forms.get("message") or MessageForm(formdata=None)
+    delivery_form = forms.get("delivery") or DeliveryForm(formdata=None)
+    messages = db.session.scalars(
+        sa.select(DealMessage).where(DealMessage.deal_id == deal.id).order_by(DealMessage.id)
+        .options(orm.selectinload(DealMessage.author), orm.selectinload(DealMessage.attachments))
+    ).all()
+    label = lambda person: services.person_label(deal, person, current_user)  # noqa: E731
+    return render_template(
+        "deals/detail.html", deal=deal, supplier=supplier, buyer=buyer,
+        name=services.deal_name(deal, current_user), terms=terms, transition=transition,
+        message_form=message_form, delivery_form=delivery_form, messages=messages,
+        person_label=label, impact=deal_impact(deal),
+        STATE_LABELS=STATE_LABELS, NEEDS_REASON=NEEDS_REASON,
+        can_edit_terms=permissions.can_edit_terms(current_user, deal),
+        can_record_delivery=permissions.can_record_delivery(current_user, deal),
+        side=deal.side_of(current_user),
+    ), status
+
+
+@bp.get("/<int:deal_id>")
+@login_required
+def detail(deal_id: int):
+    deal = services.get_deal(deal_id, current_user)
+    return _render_detail(deal)
+
+
+@bp.post("/<int:deal_id>/terms")
+@login_required
+def terms(deal_id: int):
+    deal = services.get_deal(deal_id, current_user)
+    form = TermsForm()
+    if not form.validate():
+        return _render_detail(deal, 400, terms=form)
+    try:
+        services.update_terms(
+            current_user, deal, version=int(form.version.data),
+            tonnes_per_year=form.tonnes_per_year.data, price_eur_per_t=form.price_eur_per_t.data,
+            start_date=form.start_date.data, note=form.note.data or "")
+    except InvalidInput as error:
+        _apply_errors(form, error)
+        return _render_detail(deal, 400, terms=form)
+    flash(_("The terms are saved."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
+@bp.post("/<int:deal_id>/state")
+@login_required
+def transition(deal_id: int):
+    deal = services.get_deal(deal_id, current_user)
+    form = TransitionForm()
+    if not form.validate():
+        return _render_detail(deal, 400, transition=form)
+    try:
+        services.change_state(current_user, deal, form.to_state.data,
+                              version=int(form.version.data), note=form.note.data or "")
+    except InvalidInput as error:
+        _apply_errors(form, error)
+        return _render_detail(deal, 400, transition=form)
+    flash(_("The deal is now: %(state)s.", state=STATE_LABELS[deal.state]), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
+@bp.post("/<int:deal_id>/messages")
+@login_required
+def message(deal_id: int):
+    deal = services.get_deal(deal_id, current_user)
+    form = MessageForm()
+    if not form.validate():
+        return _render_detail(deal, 400, message=form)
+    files = [f for f in (form.files.data or []) if f and f.filename]
+    try:
+        services.post_message(current_user, deal, form.body.data, files)
+    except InvalidInput as error:
+        _apply_errors(form, error)
+        return _render_detail(deal, 400, message=form)
+    flash(_("Your message is sent."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="thread"))
+
+
+@bp.get("/<int:deal_id>/files/<int:attachment_id>")
+@login_required
+def attachment(deal_id: int, attachment_id: int):
+    from .attachments import path_of
+
+    deal = services.get_deal(deal_id, current_user)
+    item = services.get_message_attachment(current_user, deal, attachment_id)
+    path = path_of(item)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, as_attachment=True,
+                         download_name=item.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<int:deal_id>/deliveries")
+@login_required
+def delivery(deal_id: int):
+    deal = services.get_deal(deal_id, current_user)
+    if not permissions.can_record_delivery(current_user, deal):
+        abort(403, _("Deliveries are recorded by the brokers."))
+    form = DeliveryForm()
+    if not form.validate():
+        return _render_detail(deal, 400, delivery=form)
+    try:
+        services.record_delivery(current_user, deal, delivered_on=form.delivered_on.data,
+                                 tonnes=form.tonnes.data, note=form.note.data or "")
+    except InvalidInput as error:
+        _apply_errors(form, error)
+        return _render_detail(deal, 400, delivery=form)
+    flash(_("The delivery is recorded."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="deliveries"))

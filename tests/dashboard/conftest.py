@@ -1,0 +1,8 @@
+import pytest
+
+from tests.deals.story import build_story
+
+
+@pytest.fixture
+def story(make):
+    return build_story(make)

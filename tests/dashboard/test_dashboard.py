@@ -1,0 +1,163 @@
+"""The brokers' dashboard: pairings under filters, streams with no buyer, organisations to
+verify, deals waiting, the activities count; and the marks on pairings."""
+import csv
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.db import db
+from marketplace.models import Activity, Deal, Match, MatchMark
+from marketplace.models.base import utcnow
+from matching.eval.evaluate import load_marks, score_set
+from tests.deals.story import add_match, login, open_deal
+
+
+def _pairing_titles(html):
+    start = html.index('id="pairings"') if 'id="pairings"' in html else -1
+    return html[start:html.index("</table>", start)] if start >= 0 else ""
+
+
+def test_the_dashboard_is_for_brokers(app, story):
+    assert login(app, story.buyer_member).get("/dashboard/").status_code == 403
+    assert app.test_client().get("/dashboard/").status_code == 302
+    assert login(app, story.broker).get("/dashboard/").status_code == 200
+
+
+@pytest.mark.parametrize("query,shown", [
+    ("", True),
+    ("application=geopolymer_binder", True),
+    ("application=fertiliser", False),
+    ("category=slag", True),
+    ("category=ash", False),
+    ("municipality=kittilä", True),
+    ("municipality=Tornio", True),
+    ("municipality=Inari", False),
+    ("min_score=80", True),
+    ("min_score=90", False),
+    ("since=2000-01-01", True),
+])
+def test_pairings_under_filters(app, story, query, shown):
+    html = login(app, story.broker).get(f"/dashboard/?{query}").get_data(as_text=True)
+    assert ("Geopolymer precursor for paving stones" in _pairing_titles(html)) is shown
+
+
+def test_pairings_of_one_organisation_and_new_since(app, make, story):
+    lone = make.organisation(name="Yksinäinen Oy")
+    stream = make.stream(lone, title="Lonely ash", category="ash")
+    need = make.need(story.other, title="Old cover layer", application="cover_layer")
+    add_match(make, stream, need, first_seen_at=utcnow() - timedelta(days=40))
+    broker = login(app, story.broker)
+    html = _pairing_titles(broker.get(f"/dashboard/?organisation={lone.id}").get_data(as_text=True))
+    assert "Lonely ash" in html and "Geopolymer precursor" not in html
+    since = (utcnow() - timedelta(days=7)).date().isoformat()
+    html = _pairing_titles(broker.get(f"/dashboard/?since={since}").get_data(as_text=True))
+    assert "Lonely ash" not in html and "Ferrochrome slag" in html
+
+
+@pytest.mark.parametrize("query,message", [
+    ("min_score=lots", "Give a number"),
+    ("min_score=150", "between 0 and 100"),
+    ("since=yesterday", "date"),
+    ("application=rocket_fuel", "id=\"application-error\""),
+])
+def test_bad_filters_answer_400(app, story, query, message):
+    response = login(app, story.broker).get(f"/dashboard/?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_streams_waiting_organisations_deals_and_activities(app, make, story):
+    make.stream(story.supplier, title="Unpaired dust", category="dust", values={"CaO": 40.0})
+    make.organisation(name="Odottava Oy", verified=False)
+    deal_id = open_deal(app, story)
+    with app.app_context():
+        db.session.add(Activity(title_fi="Sivuvirtapäivä", title_en="Side-stream day", kind="event",
+                                starts_on=utcnow().date().replace(month=1, day=15)))
+        db.session.commit()
+        db.session.remove()
+    html = login(app, story.broker).get("/dashboard/").get_data(as_text=True)
+    assert "Unpaired dust" in html
+    assert "Odottava Oy" in html
+    assert f"/deals/{deal_id}" in html and "Proposed, the parties not yet introduced" in html
+    assert "1 / 2" in html and "below the yearly commitment" in html
+
+
+def test_a_quiet_deal_needs_action(app, story):
+    deal_id = open_deal(app, story)
+    with app.app_context():
+        deal = db.session.get(Deal, deal_id)
+        deal.state = "negotiating"
+        deal.last_event_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+        db.session.remove()
+    html = login(app, story.broker).get("/dashboard/").get_data(as_text=True)
+    assert "Nothing has happened for 14 days" in html
+
+
+# -- marks --------------------------------------------------------------------
+
+def _marks(app):
+    with app.app_context():
+        rows = [(m.side_stream_id, m.need_id, m.good, m.reason) for m in db.session.query(MatchMark)]
+        db.session.remove()
+    return rows
+
+
+def test_a_mark_outlives_the_match(app, story):
+    broker = login(app, story.broker)
+    response = broker.post("/dashboard/marks", data={
+        "side_stream_id": story.stream.id, "need_id": story.need.id, "good": "0",
+        "reason": "Chromium leaching too high for paving", "next": "/dashboard/"})
+    assert response.status_code == 302
+    with app.app_context():
+        db.session.execute(sa.delete(Match))
+        db.session.commit()
+        db.session.remove()
+    assert _marks(app) == [(story.stream.id, story.need.id, False, "Chromium leaching too high for paving")]
+    assert "Chromium leaching" in broker.get("/dashboard/marks").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"good": "", "reason": "fine"}, "good or bad"),
+    ({"good": "1", "reason": ""}, "Give the reason"),
+    ({"good": "maybe", "reason": "fine"}, "id=\"good-error\""),
+])
+def test_bad_marks_are_refused(app, story, data, message):
+    response = login(app, story.broker).post("/dashboard/marks", data={
+        "side_stream_id": story.stream.id, "need_id": story.need.id, **data})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _marks(app) == []
+
+
+def test_only_brokers_mark(app, story):
+    response = login(app, story.buyer_member).post("/dashboard/marks", data={
+        "side_stream_id": story.stream.id, "need_id": story.need.id, "good": "1", "reason": "mine"})
+    assert response.status_code == 403
+    assert _marks(app) == []
+
+
+def test_marks_export_is_read_by_the_engine_evaluation(app, story, tmp_path):
+    broker = login(app, story.broker)
+    broker.post("/dashboard/marks", data={"side_stream_id": story.stream.id, "need_id": story.need.id,
+                                          "good": "1", "reason": "Good binder"})
+    archive = zipfile.ZipFile(io.BytesIO(broker.get("/dashboard/marks/zip").data))
+    assert sorted(archive.namelist()) == ["batch.json", "marks.csv", "marks.json"]
+    archive.extractall(tmp_path)
+    document = json.loads((tmp_path / "marks.json").read_text())
+    assert document == {"batch": "batch.json", "marks": [
+        {"need_id": str(story.need.id), "stream_id": str(story.stream.id), "good": True, "reason": "Good binder"}]}
+    batch = json.loads((tmp_path / "batch.json").read_text())
+    assert "organisation" not in json.dumps(batch)
+    for name in ("marks.json", "marks.csv"):
+        loaded, grades = load_marks(tmp_path / name)
+        assert grades[0]["grade"] == 3 and grades[0]["stream_id"] == str(story.stream.id)
+        rows = score_set(loaded, grades)
+        assert rows and rows[0]["need_id"] == str(story.need.id)
+    rows = list(csv.DictReader(io.StringIO(broker.get("/dashboard/marks/csv").get_data(as_text=True))))
+    assert rows[0]["good"] == "true" and rows[0]["batch"] == "batch.json"
+    assert json.loads(broker.get("/dashboard/marks/batch.json").data)["side_streams"][0]["composition"]["SiO2"] == 30.0
