@@ -1,0 +1,107 @@
+"""API bodies: the contract's records as one viewer may see them, plus read-only fields.
+
+The mapping of ids: ``id`` in an API answer is the site's id of the listing, as a string
+("42"); the id a record had in the caller's own system (the contract's ``id`` of a
+created or imported record) is kept as ``external_ref`` and shown only to those who
+see the owner. Hidden from a viewer, as on the site: ``organisation`` and
+``external_ref`` (unless the owner is revealed), the exact location and the place name
+(``location_approximate`` is then true), and the measured values (``details_hidden``).
+"""
+from __future__ import annotations
+
+from flask import url_for
+
+from ..listings.records import need_to_record, stream_to_record
+from ..models import MaterialNeed, SideStream
+
+
+def _read_only(listing, viewer, endpoint: str) -> dict:
+    extra = {
+        "status": listing.status,
+        "location_approximate": not listing.reveals_owner_to(viewer),
+        "created_at": listing.created_at.isoformat(timespec="seconds") + "Z",
+        "updated_at": listing.updated_at.isoformat(timespec="seconds") + "Z",
+        "links": {"self": url_for(endpoint, listing_id=listing.id, _external=True)},
+    }
+    if listing.reveals_owner_to(viewer) and listing.external_ref:
+        extra["external_ref"] = listing.external_ref
+    return extra
+
+
+def stream_body(stream: SideStream, viewer) -> dict:
+    body = stream_to_record(stream, viewer)
+    body["id"] = str(stream.id)
+    body.update(_read_only(stream, viewer, "api.stream_read"))
+    body["details_hidden"] = not stream.shows_details_to(viewer)
+    if not body["details_hidden"]:
+        body["links"]["matches"] = url_for("api.stream_matches", listing_id=stream.id, _external=True)
+    return body
+
+
+def need_body(need: MaterialNeed, viewer) -> dict:
+    body = need_to_record(need, viewer)
+    body["id"] = str(need.id)
+    body["visibility"] = need.visibility
+    body.update(_read_only(need, viewer, "api.need_read"))
+    return body
+
+
+def listing_body(listing, viewer) -> dict:
+    return stream_body(listing, viewer) if isinstance(listing, SideStream) else need_body(listing, viewer)
+
+
+def match_item(view, listing) -> dict:
+    """One match of ``listing`` (a MatchView from matches.services), in the contract's
+    matches item shape plus ``need_id``/``stream_id`` of the pair and the counterpart."""
+    match, counterpart = view.match, view.counterpart
+    revealed = view.organisation_name is not None
+    item = {
+        "stream_id": str(match.side_stream_id),
+        "need_id": str(match.need_id),
+        "score": round(float(match.score), 4),
+        "distance_km": round(float(view.distance_km), 1),
+        "road_km": round(float(view.road_km), 1),
+        "feasible": bool(view.feasible),
+        "verified": bool(match.verified),
+        "reasons": [text for text, _kind in view.reasons],
+        "details_hidden": view.details_hidden,
+        "counterpart": {
+            "id": str(counterpart.id),
+            "kind": "side_stream" if isinstance(counterpart, SideStream) else "need",
+            "title": counterpart.title,
+        },
+    }
+    if not view.details_hidden:
+        item["missing"] = list(match.missing or [])
+    if revealed:
+        item["counterpart"]["organisation"] = view.organisation_name
+        # transport follows from the road distance, which is hidden where the owner is
+        item["transport"] = {"cost_eur_per_t": round(float(match.transport_cost_eur_per_t), 2),
+                             "co2_kg_per_t": round(float(match.transport_co2_kg_per_t), 2)}
+    return item
+
+
+def idea_item(idea, stream) -> dict:
+    return {
+        "application": idea.application,
+        "name": idea.name,
+        "score": round(idea.score_pct / 100, 2),
+        "feasible": bool(idea.feasible),
+        "reasons": [text for text, _kind in idea.reasons],
+        "missing": list(idea.missing),
+        "needs_nearby": [match_item(view, stream) for view in idea.needs_nearby],
+    }
+
+
+def waste_code_body(entry, language: str) -> dict:
+    return {
+        "code": entry.code,
+        "display_code": entry.display_code,
+        "hazardous": bool(entry.hazardous),
+        "chapter": entry.chapter,
+        "subchapter": entry.subchapter,
+        "title": entry.title(language),
+        "title_en": entry.title_en,
+        "title_fi": entry.title_fi,
+        "mirror": list(entry.mirror or []),
+    }

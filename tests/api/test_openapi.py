@@ -1,0 +1,134 @@
+"""The OpenAPI document is true: it names every route, embeds the contract's schemas as they
+are, and schemathesis finds no server error and no answer that breaks it."""
+from __future__ import annotations
+
+import re
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from matching.contract import load_schema
+
+from marketplace.api.openapi import CONTRACT, _rewrite
+from tests.api.conftest import bearer
+
+HTML_ONLY = {"api.docs"}
+
+
+def _document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _resolve(doc, ref):
+    node = doc
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def test_every_api_route_is_documented_and_every_documented_route_exists(app, client):
+    doc = _document(client)
+    documented = {(re.sub(r"\{(\w+)\}", r"<\1>", path), method.upper())
+                  for path, item in doc["paths"].items() for method in item if method != "parameters"}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint in HTML_ONLY:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule.removeprefix("/api/v1"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routed.add((path, method))
+    assert routed == documented
+
+
+def test_the_contract_schemas_are_embedded_as_they_are(client):
+    schemas = _document(client)["components"]["schemas"]
+    for name, filename in CONTRACT.items():
+        original = _rewrite(load_schema(filename))
+        defs = original.pop("$defs", {})
+        assert schemas[name] == original
+        for def_name, schema in defs.items():
+            assert schemas[def_name.capitalize()] == schema
+    assert schemas["SideStream"]["additionalProperties"] is False
+
+
+def test_every_reference_resolves_and_every_schema_is_valid(client):
+    doc = _document(client)
+    assert doc["openapi"].startswith("3.1")
+    for ref in set(_refs(doc)):
+        _resolve(doc, ref)
+    for schema in doc["components"]["schemas"].values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+    operation_ids = [op["operationId"] for item in doc["paths"].values()
+                     for key, op in item.items() if key != "parameters"]
+    assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_answers_validate_against_the_read_schemas(client, world, issue):
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    doc = _document(client)
+    registry = Registry().with_resource("urn:doc", Resource(contents=doc, specification=DRAFT202012))
+
+    def check(body, component):
+        schema = {"$ref": f"urn:doc#/components/schemas/{component}"}
+        jsonschema.Draft202012Validator(schema, registry=registry).validate(body)
+
+    secret = issue(world.users["member_a"])
+    check(client.get("/api/v1/side-streams?near=Kemi", headers=bearer(secret)).get_json(), "SideStreamPage")
+    check(client.get(f"/api/v1/side-streams/{world.stream_anonymous.id}").get_json(), "SideStreamRead")
+    check(client.get("/api/v1/needs", headers=bearer(secret)).get_json(), "MaterialNeedPage")
+    check(client.get("/api/v1/waste-codes?q=slag").get_json(), "WasteCodePage")
+    check(client.get("/api/v1/side-streams/999999").get_json(), "Problem")
+
+
+def test_the_reference_page_is_rendered_from_the_document_in_both_languages(client):
+    finnish = client.get("/api/v1/docs", headers={"Accept-Language": "fi"})
+    assert finnish.status_code == 200 and finnish.mimetype == "text/html"
+    page = finnish.get_data(as_text=True)
+    assert "/side-streams/{listing_id}/matches" in page and "<script" not in page
+    english = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="en"' in english and "Search side streams" in english
+
+
+# -- schemathesis -----------------------------------------------------------------------
+
+MAX_EXAMPLES = 5
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_schema(app, world, issue):
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance, response_schema_conformance, status_code_conformance,
+    )
+
+    app.config.update(API_RATELIMIT_READ="100000/minute", API_RATELIMIT_WRITE="100000/minute",
+                      API_RATELIMIT_ANONYMOUS="100000/minute")
+    headers = bearer(issue(world.users["member_a"]))
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def run(case):
+            case.call_and_validate(headers=headers, checks=checks)
+
+        run()
