@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app, request
+from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter
+
+# The largest id both databases can hold (a signed 64-bit integer); a larger number in
+# a URL is no listing of ours and must answer 404, not overflow the driver.
+MAX_ID = 2**63 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -28,6 +40,14 @@ def tile_origin() -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store U+0000 in text; no honest form or query contains it.
+        for name, value in list(request.args.items(multi=True)) + list(request.form.items(multi=True)):
+            if "\x00" in value:
+                abort(400, description=_("The field %(field)s contains a NUL character.", field=name))
     @app.after_request
     def security_headers(response):
         img = " ".join(filter(None, ["'self'", "data:", tile_origin()]))

@@ -18,6 +18,22 @@ from marketplace.models import Base
 from marketplace.reference import sync_reference_data
 
 POSTGIS_URL = os.environ.get("SIVUVIRTA_TEST_POSTGIS_URL")
+
+
+def pytest_configure(config):
+    """Compile the catalogues, so that a plain `pytest` sees the same Finnish as `make test`."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).parent.parent / "marketplace" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
 BACKENDS = ["spatialite"] + (["postgis"] if POSTGIS_URL else [])
 
 

@@ -76,3 +76,14 @@ def test_production_cookies_are_secure(tmp_path, monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client):
+    assert client.get(f"/streams/{2**70}").status_code == 404
+    assert client.get(f"/matches/needs/{2**63}").status_code in (302, 404)
+
+
+def test_a_nul_character_is_refused_with_the_field_named(client):
+    response = client.get("/streams", query_string={"q": "slag\x00"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "q" in response.text and "NUL" in response.text
