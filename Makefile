@@ -45,7 +45,7 @@ translations: $(BIN)/python
 	$(BIN)/pybabel compile -d marketplace/translations -D messages
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o marketplace/translations/messages.pot marketplace matching templates
 	$(BIN)/pybabel update -N -i marketplace/translations/messages.pot -d marketplace/translations -D messages
 
 run: install
