@@ -1,0 +1,1 @@
+"""The cluster's public page and its yearly self-evaluation."""

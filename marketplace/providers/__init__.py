@@ -1,0 +1,1 @@
+"""Service providers, their services, the search and map of services, and service requests."""
