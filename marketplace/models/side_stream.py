@@ -45,6 +45,10 @@ class SideStream(ListingMixin, Base):
     available_from: orm.Mapped[date | None]
     available_until: orm.Mapped[date | None]
     price_eur_per_t: orm.Mapped[float | None]
+    # Hazardous entries (a List of Waste code marked *): the hazardous properties
+    # HP1-HP15 of Annex III to Directive 2008/98/EC that the holder has assessed, and a note.
+    hazardous_properties: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
+    hazard_note: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     location = point_column()
 
     waste_code: orm.Mapped["WasteCode | None"] = orm.relationship()  # noqa: F821
@@ -85,6 +89,10 @@ class MeasuredValue(Base):
     )
     property: orm.Mapped[str] = orm.mapped_column(sa.String(40))
     value: orm.Mapped[float]
+    # Where the value came from when a provider answered a service request (marketplace.providers).
+    service_request_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("service_request.id", ondelete="SET NULL")
+    )
 
     side_stream: orm.Mapped[SideStream] = orm.relationship(back_populates="values")
 

@@ -1,0 +1,1 @@
+"""Attachments: files kept outside the static folder, named by their SHA-256."""

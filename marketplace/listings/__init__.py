@@ -1,0 +1,1 @@
+"""Listings: side streams and material needs, their forms, search, map, import and export."""

@@ -1,0 +1,683 @@
+"""Pages of side streams and material needs: browse, map, detail, forms, life cycle."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from matching import vocabulary as V
+
+from ..db import db
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..i18n import language
+from ..models import Attachment, MaterialNeed, SideStream, WasteCode
+from . import gazetteer, services
+from .forms import NeedForm, StreamForm, set_site_choices
+from .knowledge import legal_limits, prefill_requirements
+from .records import listing_ref
+from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
+from .values import major_components, ordered_keys, parse_lab_report
+from ..compliance import evidence as compliance_evidence
+
+bp = Blueprint("listings", __name__)
+
+BLANK_VALUE_ROWS = 4
+BLANK_REQUIREMENT_ROWS = 3
+KINDS = {"streams": SideStream, "needs": MaterialNeed}
+
+
+def _kind_of(cls) -> str:
+    return "streams" if cls is SideStream else "needs"
+
+
+def _load(cls, listing_id: int):
+    listing = db.session.get(cls, listing_id)
+    if listing is None or not listing.is_visible_to(current_user):
+        raise NotFound(_("No such listing, or it is not shown to you."))
+    return listing
+
+
+def _load_for_edit(cls, listing_id: int):
+    listing = _load(cls, listing_id)
+    if not listing.can_edit(current_user):
+        raise Forbidden(_("Only members of the listing's organisation can change it."))
+    return listing
+
+
+def vocabulary_options() -> list[tuple[str, str]]:
+    return [(key, V.unit_of(key)) for key in V.ALL_KEYS]
+
+
+# -- browse ------------------------------------------------------------------
+
+def _browse(cls, template: str):
+    viewer = current_user._get_current_object()
+    filters = parse_filters(request.args, viewer)
+    page = search(cls, filters, viewer) if not filters.errors else None
+    rows = []
+    if page is not None:
+        for listing in page.items:
+            rows.append({
+                "listing": listing,
+                "owner": listing.organisation.name if listing.reveals_owner_to(viewer) else None,
+                "distance_km": shown_distance_km(listing, page.distances, filters, viewer),
+            })
+    return render_template(template, filters=filters, page=page, rows=rows, kind=_kind_of(cls),
+                           sites=my_sites(current_user), vocabulary=vocabulary_options()), \
+        (400 if filters.errors else 200)
+
+
+@bp.get("/streams")
+def stream_list():
+    return _browse(SideStream, "listings/list.html")
+
+
+@bp.get("/needs")
+def need_list():
+    return _browse(MaterialNeed, "listings/list.html")
+
+
+def _map_page(cls):
+    filters = parse_filters(request.args, current_user)
+    return render_template("listings/map.html", filters=filters, kind=_kind_of(cls),
+                           sites=my_sites(current_user), vocabulary=vocabulary_options(),
+                           geojson_url=url_for(f"listings.{_kind_of(cls)[:-1]}_geojson",
+                                               **filters.query_args(page=""))), \
+        (400 if filters.errors else 200)
+
+
+@bp.get("/streams/map")
+def stream_map():
+    return _map_page(SideStream)
+
+
+@bp.get("/needs/map")
+def need_map():
+    return _map_page(MaterialNeed)
+
+
+@bp.get("/streams/map.geojson")
+def stream_geojson():
+    from .exports import geojson_response
+
+    return geojson_response(SideStream, request.args, current_user)
+
+
+@bp.get("/needs/map.geojson")
+def need_geojson():
+    from .exports import geojson_response
+
+    return geojson_response(MaterialNeed, request.args, current_user)
+
+
+@bp.get("/streams/export.<fmt>")
+def stream_export(fmt):
+    from .exports import export_response
+
+    return export_response(SideStream, fmt, request.args, current_user)
+
+
+@bp.get("/needs/export.<fmt>")
+def need_export(fmt):
+    from .exports import export_response
+
+    return export_response(MaterialNeed, fmt, request.args, current_user)
+
+
+@bp.get("/listings/mine")
+@login_required
+def mine():
+    organisation_id = current_user.organisation_id
+    streams = needs = []
+    if organisation_id is not None:
+        streams = db.session.scalars(sa.select(SideStream).where(SideStream.organisation_id == organisation_id)
+                                     .order_by(SideStream.updated_at.desc())).all()
+        needs = db.session.scalars(sa.select(MaterialNeed).where(MaterialNeed.organisation_id == organisation_id)
+                                   .order_by(MaterialNeed.updated_at.desc())).all()
+    return render_template("listings/mine.html", streams=streams, needs=needs,
+                           may_create=services.may_create(current_user),
+                           may_publish=services.may_publish(current_user))
+
+
+# -- detail ------------------------------------------------------------------
+
+def _detail(cls, listing_id: int):
+    listing = _load(cls, listing_id)
+    details = listing.shows_details_to(current_user)
+    owner = listing.reveals_owner_to(current_user)
+    lat, lon = listing.location_for(current_user)
+    context = {"listing": listing, "kind": _kind_of(cls), "details": details, "owner": owner,
+               "lat": lat, "lon": lon, "can_edit": listing.can_edit(current_user),
+               "may_publish": services.may_publish(current_user), "ref": listing_ref(listing)}
+    if details:
+        context["attachments"] = db.session.scalars(
+            sa.select(Attachment).where(
+                (Attachment.side_stream_id if cls is SideStream else Attachment.need_id) == listing.id)
+            .order_by(Attachment.id)).all()
+    if cls is SideStream:
+        values = listing.values_by_property if details else {}
+        context["value_rows"] = [(k, values[k], V.unit_of(k), V.kind_of(k)) for k in ordered_keys(values)]
+        majors = major_components(values)
+        context["chart"] = json.dumps({"labels": [k for k, _v in majors], "values": [v for _k, v in majors],
+                                       "label": _("wt% of dry mass")}) if majors else ""
+        context["waste_title"] = listing.waste_code.title(language()) if listing.waste_code else ""
+    else:
+        context["legal"] = legal_limits(listing.application)
+    return render_template(f"listings/{_kind_of(cls)[:-1]}_detail.html", **context)
+
+
+@bp.get("/streams/<int:listing_id>")
+def stream_detail(listing_id):
+    return _detail(SideStream, listing_id)
+
+
+@bp.get("/needs/<int:listing_id>")
+def need_detail(listing_id):
+    return _detail(MaterialNeed, listing_id)
+
+
+# -- forms -------------------------------------------------------------------
+
+def _resolve_location(form, user) -> dict | None:
+    """The listing's place from the form: coordinates (typed or clicked on the map), else one
+    of the organisation's sites, else a place name looked up in the gazetteer."""
+    lat, lon = form.lat.number, form.lon.number
+    if form.lat.errors or form.lon.errors:
+        return None
+    place = (form.place.data or "").strip()
+    site = None
+    if form.site_id.data:
+        site = next((s for s in (user.organisation.sites if user.organisation else [])
+                     if str(s.id) == form.site_id.data), None)
+    if lat is not None or lon is not None:
+        if lat is None or lon is None:
+            (form.lat if lat is None else form.lon).errors.append(_("Give both latitude and longitude."))
+            return None
+        if not -90 <= lat <= 90:
+            form.lat.errors.append(_("Latitude is between -90 and 90."))
+            return None
+        if not -180 <= lon <= 180:
+            form.lon.errors.append(_("Longitude is between -180 and 180."))
+            return None
+        return {"lat": lat, "lon": lon, "place": place or (site.place or site.name if site else "")}
+    if site is not None:
+        site_lat, site_lon = site_coordinates(site)
+        return {"lat": site_lat, "lon": site_lon, "place": place or site.place or site.name}
+    if place:
+        found = gazetteer.resolve(place)
+        if found is None:
+            form.place.errors.append(_("No place called %(name)s was found: click the map or give "
+                                       "coordinates.", name=place))
+            return None
+        return {"lat": found.lat, "lon": found.lon, "place": place}
+    form.place.errors.append(_("Click the map, type a place name, choose a site or give coordinates."))
+    return None
+
+
+def _pad(field_list, blanks: int) -> None:
+    filled = sum(1 for entry in field_list if not entry.form.is_blank())
+    while len(field_list.entries) < filled + blanks:
+        field_list.append_entry()
+
+
+def _apply_problems(form, problems: dict, row_fields: dict) -> None:
+    """Put the services' problems (contract field names) on the form's fields."""
+    for name, message in problems.items():
+        target = row_fields.get(name)
+        if target is None:
+            head = name.split(".")[0].split("[")[0]
+            target = getattr(form, head, None) if head in form._fields else None
+        if target is None:
+            form.form_errors.append(message)
+        else:
+            target.errors = list(target.errors) + [message]
+
+
+def _paste_into(form: StreamForm) -> list[str]:
+    pasted, problems = parse_lab_report(form.paste.data or "")
+    rows = [(e.form.property.data, e.form.value.data, e.form.unit.data)
+            for e in form.values if not e.form.is_blank()]
+    keys = {known_key_or_raw(r[0]): i for i, r in enumerate(rows)}
+    for key, value in pasted:
+        row = (key, f"{value:g}", V.unit_of(key))
+        if key in keys:
+            rows[keys[key]] = row
+        else:
+            keys[key] = len(rows)
+            rows.append(row)
+    while form.values.entries:
+        form.values.pop_entry()
+    for prop, value, unit in rows:
+        form.values.append_entry({"property": prop, "value": parse_or_none(value), "unit": unit})
+    form.paste.data = ""
+    return problems
+
+
+def known_key_or_raw(raw):
+    from .values import known_key
+
+    return known_key(raw or "") or raw
+
+
+def parse_or_none(text):
+    from .values import parse_number
+
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
+
+
+def _stream_extra(form, record) -> tuple[dict, dict]:
+    """The form's fields beyond the contract, and their problems."""
+    extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
+             "hazardous_properties": list(form.hazardous_properties.data or []),
+             "hazard_note": (form.hazard_note.data or "").strip()}
+    problems = {}
+    code = record.get("ewc_code")
+    if code:
+        from ..reference import normalise_ewc_code
+
+        entry = db.session.get(WasteCode, normalise_ewc_code(code)) if len(code.replace(" ", "").rstrip("*")) == 6 else None
+        if entry is not None and entry.hazardous and not (extra["hazardous_properties"] or extra["hazard_note"]):
+            problems["hazardous_properties"] = _(
+                "%(code)s* is a hazardous entry: tick its hazardous properties or describe the "
+                "assessment.", code=entry.code)
+    if not (code and _is_hazardous(code)):
+        extra["hazardous_properties"], extra["hazard_note"] = [], ""
+    return extra, problems
+
+
+def _is_hazardous(code: str) -> bool:
+    from ..reference import normalise_ewc_code
+
+    digits = code.replace(" ", "").rstrip("*")
+    if len(digits) != 6 or not digits.isdigit():
+        return False
+    entry = db.session.get(WasteCode, normalise_ewc_code(code))
+    return bool(entry and entry.hazardous)
+
+
+def _stream_form_data(stream: SideStream) -> dict:
+    return {
+        "title": stream.title, "description": stream.description, "category": stream.category,
+        "ewc_code": (stream.ewc_code + ("*" if stream.is_hazardous else "")) if stream.ewc_code else "",
+        "hazardous_properties": list(stream.hazardous_properties or []), "hazard_note": stream.hazard_note,
+        "industry": stream.industry or "", "legal_status": stream.legal_status or "",
+        "quantity_t_per_year": stream.quantity_t_per_year, "lot_t": stream.lot_t,
+        "availability": stream.availability or "", "available_from": stream.available_from,
+        "available_until": stream.available_until, "price_eur_per_t": stream.price_eur_per_t,
+        "visibility": stream.visibility, "site_id": str(stream.site_id) if stream.site_id else "",
+        "place": stream.place, "lat": stream.lat, "lon": stream.lon,
+        "values": [{"property": k, "value": v, "unit": V.unit_of(k)}
+                   for k, v in ((k, stream.values_by_property[k]) for k in ordered_keys(stream.values_by_property))],
+    }
+
+
+def _stream_form(stream: SideStream | None):
+    if stream is None:
+        services.require_creator(current_user)
+    data = _stream_form_data(stream) if stream is not None and request.method == "GET" else None
+    form = StreamForm(data=data) if data else StreamForm()
+    set_site_choices(form, current_user.organisation)
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "paste":
+            for problem in _paste_into(form):
+                form.paste.errors = list(form.paste.errors) + [problem]
+            flash(_("The pasted values are in the table: check them and save."), "info")
+        elif action == "add_row":
+            pass
+        elif form.validate():
+            values = form.value_pairs()
+            location = _resolve_location(form, current_user)
+            if values is not None and location is not None:
+                record = form.to_record(values, location)
+                extra, extra_problems = _stream_extra(form, record)
+                evidence_upload = request.files.get("legal_evidence")
+                extra_problems.update(compliance_evidence.legal_status_problems(
+                    stream, record.get("legal_status"), record.get("ewc_code"),
+                    bool(evidence_upload and evidence_upload.filename)))
+                try:
+                    if extra_problems:
+                        raise InvalidInput(_("The listing has errors."), extra_problems)
+                    if stream is None:
+                        publish = action == "publish"
+                        stream = services.create_stream(current_user, record, publish=publish, extra=extra)
+                        flash(_("The side stream is published.") if publish else
+                              _("The side stream is saved as a draft."), "success")
+                    else:
+                        services.update_stream(current_user, stream, record, extra=extra)
+                        flash(_("The changes are saved."), "success")
+                    compliance_evidence.attach_evidence(current_user, stream, evidence_upload,
+                                                        form.legal_evidence_title.data or "")
+                    return redirect(url_for("listings.stream_detail", listing_id=stream.id))
+                except InvalidInput as error:
+                    rows = {}
+                    for entry in form.values:
+                        key = known_key_or_raw(entry.form.property.data or "")
+                        if V.is_known(key):
+                            rows[f"{V.kind_of(key)}.{key}"] = entry.form.value
+                    _apply_problems(form, error.errors, rows)
+            status = 400
+        else:
+            form.value_pairs()
+            status = 400
+    _pad(form.values, BLANK_VALUE_ROWS)
+    return render_template("listings/stream_form.html", form=form, stream=stream,
+                           vocabulary=vocabulary_options(), tile_url=current_app.config.get("TILE_URL") or "",
+                           sites=_site_points(), may_publish=services.may_publish(current_user)), status
+
+
+def _site_points() -> str:
+    organisation = current_user.organisation if current_user.is_authenticated else None
+    points = []
+    for site in (organisation.sites if organisation else []):
+        lat, lon = site_coordinates(site)
+        points.append({"id": site.id, "name": site.name, "place": site.place, "lat": lat, "lon": lon})
+    return json.dumps(points)
+
+
+@bp.route("/streams/new", methods=["GET", "POST"])
+@login_required
+def stream_new():
+    return _stream_form(None)
+
+
+@bp.route("/streams/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def stream_edit(listing_id):
+    return _stream_form(_load_for_edit(SideStream, listing_id))
+
+
+def _need_form_data(need: MaterialNeed) -> dict:
+    return {
+        "title": need.title, "description": need.description, "application": need.application,
+        "categories": list(need.categories or []), "ewc_codes": ", ".join(need.ewc_codes or []),
+        "accepts_waste": "" if need.accepts_waste is None else ("yes" if need.accepts_waste else "no"),
+        "permitted_ewc_codes": ", ".join(need.permitted_ewc_codes or []),
+        "codes_from_permits": need.codes_from_permits,
+        "quantity_t_per_year": need.quantity_t_per_year,
+        "min_quantity_t_per_year": need.min_quantity_t_per_year,
+        "max_distance_km": need.max_distance_km, "max_price_eur_per_t": need.max_price_eur_per_t,
+        "visibility": need.visibility, "site_id": str(need.site_id) if need.site_id else "",
+        "place": need.place, "lat": need.lat, "lon": need.lon,
+        "requirements": [{"property": r.property, "per": r.per or "", "min": r.min, "max": r.max,
+                          "note": r.note} for r in need.requirements],
+    }
+
+
+def _permit_prefill(organisation_id) -> dict | None:
+    """A new need of an organisation with permits: it may take waste, the codes its permits
+    valid today cover, and matching follows the permits (marketplace.compliance)."""
+    from ..compliance import permits
+
+    if not permits.has_permits(organisation_id):
+        return None
+    codes = permits.valid_codes(organisation_id)
+    return {"accepts_waste": "yes" if codes else "", "permitted_ewc_codes": ", ".join(codes),
+            "codes_from_permits": True}
+
+
+def _prefill(form: NeedForm) -> int:
+    present = {(e.form.property.data or "").strip() for e in form.requirements if not e.form.is_blank()}
+    kept = [e.form.data for e in form.requirements if not e.form.is_blank()]
+    added = 0
+    for rule in prefill_requirements(form.application.data):
+        if rule["property"] in present:
+            continue
+        kept.append({"property": rule["property"], "per": rule["per"], "min": rule["min"],
+                     "max": rule["max"], "note": rule["note"]})
+        added += 1
+    while form.requirements.entries:
+        form.requirements.pop_entry()
+    for item in kept:
+        form.requirements.append_entry(item)
+    return added
+
+
+def _need_form(need: MaterialNeed | None):
+    if need is None:
+        services.require_creator(current_user)
+    data = _need_form_data(need) if need is not None and request.method == "GET" else None
+    if need is None and request.method == "GET":
+        data = _permit_prefill(current_user.organisation_id)
+    form = NeedForm(data=data) if data else NeedForm()
+    set_site_choices(form, current_user.organisation)
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "prefill":
+            added = _prefill(form)
+            flash(_("%(n)d limits of the application were added: tighten them if you need to.", n=added), "info")
+        elif action == "add_row":
+            pass
+        elif form.validate():
+            location = _resolve_location(form, current_user)
+            if location is not None:
+                record = form.to_record(location)
+                extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
+                         "codes_from_permits": bool(form.codes_from_permits.data)}
+                try:
+                    if need is None:
+                        publish = action == "publish"
+                        need = services.create_need(current_user, record, publish=publish, extra=extra)
+                        flash(_("The need is published.") if publish else _("The need is saved as a draft."),
+                              "success")
+                    else:
+                        services.update_need(current_user, need, record, extra=extra)
+                        flash(_("The changes are saved."), "success")
+                    return redirect(url_for("listings.need_detail", listing_id=need.id))
+                except InvalidInput as error:
+                    rows, index = {}, 0
+                    for entry in form.requirements:
+                        if entry.form.is_blank():
+                            continue
+                        for name in ("property", "per", "min", "max"):
+                            rows[f"requirements[{index}].{name}"] = getattr(entry.form, name)
+                        index += 1
+                    _apply_problems(form, error.errors, rows)
+            status = 400
+        else:
+            status = 400
+    _pad(form.requirements, BLANK_REQUIREMENT_ROWS)
+    return render_template("listings/need_form.html", form=form, need=need, vocabulary=vocabulary_options(),
+                           tile_url=current_app.config.get("TILE_URL") or "", sites=_site_points(),
+                           legal=legal_limits(form.application.data) if form.application.data else {},
+                           may_publish=services.may_publish(current_user)), status
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@login_required
+def need_new():
+    return _need_form(None)
+
+
+@bp.route("/needs/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def need_edit(listing_id):
+    return _need_form(_load_for_edit(MaterialNeed, listing_id))
+
+
+# -- life cycle ----------------------------------------------------------------
+
+ACTIONS = "<any(publish,close,reopen,duplicate,delete):action>"
+
+
+def _life_cycle(cls, listing_id: int, action: str):
+    listing = _load_for_edit(cls, listing_id)
+    singular = _kind_of(cls)[:-1]
+    if action == "duplicate":
+        copy = services.duplicate(current_user, listing)
+        flash(_("A draft copy was made: edit it and publish it when ready."), "success")
+        return redirect(url_for(f"listings.{singular}_edit", listing_id=copy.id))
+    if action == "delete":
+        services.delete_draft(current_user, listing)
+        flash(_("The draft was deleted."), "success")
+        return redirect(url_for("listings.mine"))
+    getattr(services, action)(current_user, listing)
+    flash({"publish": _("The listing is published."), "close": _("The listing is closed."),
+           "reopen": _("The listing is open again.")}[action], "success")
+    return redirect(url_for(f"listings.{singular}_detail", listing_id=listing.id))
+
+
+@bp.post(f"/streams/<int:listing_id>/{ACTIONS}")
+@login_required
+def stream_action(listing_id, action):
+    return _life_cycle(SideStream, listing_id, action)
+
+
+@bp.post(f"/needs/<int:listing_id>/{ACTIONS}")
+@login_required
+def need_action(listing_id, action):
+    return _life_cycle(MaterialNeed, listing_id, action)
+
+
+# -- JSON helpers for the forms' scripts -------------------------------------------
+
+@bp.get("/listings/waste-codes.json")
+def waste_codes():
+    """List of Waste entries whose code or title (Finnish or English) contains the query."""
+    q = (request.args.get("q") or "").strip()
+    try:
+        limit = max(1, min(int(request.args.get("limit", 20)), 100))
+    except ValueError:
+        limit = 20
+    query = sa.select(WasteCode).order_by(WasteCode.code)
+    digits = q.replace(" ", "").rstrip("*")
+    if q:
+        if digits.isdigit():
+            spaced = " ".join(digits[i:i + 2] for i in range(0, len(digits), 2))
+            query = query.where(WasteCode.code.like(f"{spaced}%"))
+        else:
+            conditions = []
+            for term in q.split()[:5]:
+                pattern = f"%{term}%"
+                conditions.append(sa.or_(WasteCode.title_en.ilike(pattern), WasteCode.title_fi.ilike(pattern)))
+            query = query.where(*conditions)
+    lang = language()
+    entries = db.session.scalars(query.limit(limit)).all()
+    return jsonify([{"code": e.code, "display": e.display_code, "hazardous": e.hazardous,
+                     "title": e.title(lang), "mirror": e.mirror} for e in entries])
+
+
+@bp.get("/listings/places.json")
+def places():
+    """The user's sites that match first, then places of the gazetteer."""
+    q = (request.args.get("q") or "").strip()
+    out = []
+    if current_user.is_authenticated and current_user.organisation is not None:
+        for site in current_user.organisation.sites:
+            if not q or gazetteer.fold(q) in gazetteer.fold(f"{site.name} {site.place}"):
+                lat, lon = site_coordinates(site)
+                out.append({"name": site.name, "place": site.place, "lat": lat, "lon": lon,
+                            "kind": "site", "site_id": site.id, "source": _("our site")})
+    for place in gazetteer.search(q, limit=12):
+        out.append({"name": place.name, "place": place.name, "country": place.country, "lat": place.lat,
+                    "lon": place.lon, "kind": place.kind, "population": place.population,
+                    "source": place.source})
+    return jsonify(out)
+
+
+@bp.get("/listings/applications/<name>.json")
+def application_requirements(name):
+    from ..models import APPLICATIONS
+
+    if name not in APPLICATIONS:
+        abort(404)
+    return jsonify({"application": name, "requirements": [
+        {k: rule[k] for k in ("property", "per", "min", "max", "kind", "note", "categories")}
+        for rule in prefill_requirements(name)]})
+
+
+@bp.context_processor
+def listing_helpers():
+    def number_arg(value):
+        return "" if value is None else f"{value:g}"
+
+    return {"number_arg": number_arg, "HAZARD_LABELS": _hazard_labels()}
+
+
+def _hazard_labels():
+    from .forms import HAZARD_LABELS
+
+    return HAZARD_LABELS
+
+
+# -- import ------------------------------------------------------------------------
+
+@bp.route("/listings/import", methods=["GET", "POST"])
+@login_required
+def import_upload():
+    from . import jobs
+    from .forms import ImportForm
+    from .importer import parse_upload
+
+    if not (current_user.is_broker or services.may_create(current_user)):
+        raise Forbidden(_("Only members of an organisation can import listings."))
+    form = ImportForm()
+    error = ""
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            error = _("Choose a file.")
+        else:
+            parsed = parse_upload(upload.filename, upload.read())
+            if parsed.error:
+                error = parsed.error
+            else:
+                job = jobs.start(current_user, upload.filename, parsed)
+                return redirect(url_for("listings.import_status", job_id=job.id))
+    elif request.method == "POST":
+        error = _("The form expired: please try again.")
+    return render_template("listings/import.html", form=form, error=error), 400 if error else 200
+
+
+def _load_job(job_id: int):
+    from ..models import ImportJob
+
+    job = db.session.get(ImportJob, job_id)
+    if job is None or (job.user_id != current_user.id and not current_user.is_admin):
+        raise NotFound()
+    return job
+
+
+@bp.get("/listings/import/<int:job_id>")
+@login_required
+def import_status(job_id):
+    from . import jobs
+
+    job = _load_job(job_id)
+    return render_template("listings/import_status.html", job=job, progress=jobs.progress_of(job),
+                           report=job.report or {})
+
+
+@bp.get("/listings/import/<int:job_id>.json")
+@login_required
+def import_progress(job_id):
+    from . import jobs
+
+    return jsonify(jobs.progress_of(_load_job(job_id)))
+
+
+@bp.get("/listings/import/template-<any(side_streams,needs):kind>.<any(csv,xlsx,json):fmt>")
+def import_template(kind, fmt):
+    from .exports import template_file
+
+    return template_file(kind, fmt)
+
+
+@bp.app_context_processor
+def attachment_labels():
+    from flask_babel import lazy_gettext as _l
+
+    return {"ATTACHMENT_KIND_LABELS": {"lab_certificate": _l("Lab certificate"),
+                                       "safety_data_sheet": _l("Safety data sheet"),
+                                       "legal_evidence": _l("Evidence of the legal status"),
+                                       "other": _l("Other document")}}

@@ -1,0 +1,44 @@
+import pytest
+
+
+@pytest.fixture
+def supplier(make):
+    """A verified producer with a confirmed member, signed in by ``login``."""
+    organisation = make.organisation(name="Perämeren Kuona Oy", lat=65.78, lon=24.17, place="Tornio")
+    user = make.user(organisation, email="supplier@example.fi", language="en")
+    return organisation, user
+
+
+def stream_form(**changes):
+    """A valid side-stream form as posted by a browser without JavaScript."""
+    data = {
+        "title": "Ferrochrome slag 0-16 mm", "description": "Air-cooled, crushed.",
+        "category": "slag", "ewc_code": "10 02 02", "industry": "24.10", "legal_status": "by_product",
+        "quantity_t_per_year": "400 000", "lot_t": "", "availability": "continuous",
+        "available_from": "", "available_until": "", "price_eur_per_t": "2,5",
+        "visibility": "public", "site_id": "", "place": "Tornio", "lat": "65,78", "lon": "24.17",
+        "values-0-property": "SiO2", "values-0-value": "30,5", "values-0-unit": "",
+        "values-1-property": "CaO", "values-1-value": "42.1", "values-1-unit": "wt%",
+        "values-2-property": "Cr", "values-2-value": "4", "values-2-unit": "%",
+        "values-3-property": "", "values-3-value": "", "values-3-unit": "",
+        "paste": "", "action": "publish",
+    }
+    data.update(changes)
+    return data
+
+
+def need_form(**changes):
+    data = {
+        "title": "Geopolymer precursor", "description": "", "application": "geopolymer_binder",
+        "ewc_codes": "10 01 02", "accepts_waste": "yes", "permitted_ewc_codes": "10 01 02",
+        "quantity_t_per_year": "5000", "min_quantity_t_per_year": "", "max_distance_km": "300",
+        "max_price_eur_per_t": "", "visibility": "public", "site_id": "", "place": "Kittilä",
+        "lat": "", "lon": "",
+        "requirements-0-property": "SiO2+Al2O3", "requirements-0-per": "", "requirements-0-min": "50",
+        "requirements-0-max": "", "requirements-0-note": "",
+        "requirements-1-property": "", "requirements-1-per": "", "requirements-1-min": "",
+        "requirements-1-max": "", "requirements-1-note": "",
+        "action": "publish",
+    }
+    data.update(changes)
+    return data
