@@ -64,7 +64,7 @@ class Factory:
         organisation.sites.append(site)
         return self._save(organisation)
 
-    def user(self, organisation=None, role="member", email=None, language="fi", confirmed=True, **fields):
+    def user(self, organisation=None, role="member", email=None, language="en", confirmed=True, **fields):
         n = next(_numbers)
         user = User(
             email=email or f"user{n}@example.fi",
