@@ -204,8 +204,26 @@ def degrees_around(lat: float, km: float) -> float:
     return max(d_lat, d_lon) * 1.01 + 1e-6
 
 
-def within_clause(cls, lat: float, lon: float, km: float):
-    """Rows of ``cls`` within ``km`` of (lat, lon), the spatial index first."""
+# The approximate place lies at most this far from the exact one (half a grid cell of
+# 0.1 x 0.2 degrees at 70 degrees north), so a frame this much wider finds every candidate.
+APPROXIMATION_SLACK_KM = 8.0
+
+
+def within_clause(cls, lat: float, lon: float, km: float, user=None):
+    """Rows of ``cls`` within ``km`` of (lat, lon), the spatial index first. With a ``user``
+    (listings), a place the user may not see counts from its approximate position."""
+    exact = _within_exact(cls, lat, lon, km)
+    if user is None or not hasattr(cls, "place_hidden_clause"):
+        return exact
+    hidden = cls.place_hidden_clause(user)
+    approximate = sa.and_(
+        _within_exact(cls, lat, lon, km + APPROXIMATION_SLACK_KM),
+        cls.distance_m_expression(lat, lon, _dialect(), approximate=True) <= km * 1000.0,
+    )
+    return sa.or_(sa.and_(sa.not_(hidden), exact), sa.and_(hidden, approximate))
+
+
+def _within_exact(cls, lat: float, lon: float, km: float):
     degrees = degrees_around(lat, km)
     metres = km * 1000.0
     point = _point_expression(lat, lon)
@@ -276,10 +294,13 @@ def base_conditions(cls, f: Filters, user) -> list:
     if f.qmax is not None:
         conditions.append(cls.quantity_t_per_year <= f.qmax)
     if f.point and f.km is not None:
-        conditions.append(within_clause(cls, f.point[0], f.point[1], f.km))
+        conditions.append(within_clause(cls, f.point[0], f.point[1], f.km, user))
     if f.bbox:
         w, s, e, n = f.bbox
-        conditions.append(sa.and_(cls.lon >= w, cls.lon <= e, cls.lat >= s, cls.lat <= n))
+        hidden = cls.place_hidden_clause(user)
+        lat = sa.case((hidden, cls.approximate_lat()), else_=cls.lat)
+        lon = sa.case((hidden, cls.approximate_lon()), else_=cls.lon)
+        conditions.append(sa.and_(lon >= w, lon <= e, lat >= s, lat <= n))
     return conditions
 
 
@@ -308,7 +329,7 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
     counted = sa.func.count().over() if paged else sa.literal(None)
     columns = [cls, counted.label("total")]
     if f.point:
-        distance = cls.distance_m_expression(f.point[0], f.point[1], _dialect()).label("distance_m")
+        distance = cls.shown_distance_m_expression(f.point[0], f.point[1], _dialect(), user).label("distance_m")
         columns.append(distance)
     query = sa.select(*columns).where(*conditions).options(orm.joinedload(cls.organisation))
     if columns_only:

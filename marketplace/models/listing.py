@@ -6,7 +6,7 @@ exit of the site: pages, search, map, exports, matches and the API.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from geoalchemy2 import functions as geo
@@ -22,6 +22,24 @@ SEARCHABLE_STATUSES = ("active", "reserved")
 # (about 11 km) and 0.2 degrees of longitude (about 9 km at 65 degrees north).
 APPROXIMATE_LAT_STEP = 0.1
 APPROXIMATE_LON_STEP = 0.2
+
+
+# How long a listing stays published unless its owner chooses (issue: the life of a listing).
+DEFAULT_PUBLICATION_MONTHS = 6
+MAX_PUBLICATION_MONTHS = 12
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day where it has no such day."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_published_until() -> date:
+    return add_months(date.today(), DEFAULT_PUBLICATION_MONTHS)
 
 
 def approximate(lat: float, lon: float) -> tuple[float, float]:
@@ -45,6 +63,10 @@ class ListingMixin:
     status: orm.Mapped[str] = orm.mapped_column(sa.String(10), default="active")
     created_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
+    # The last day the listing is published (inclusive); after it the listing leaves search,
+    # the map and matching, and stays for its owner, its deals and the brokers (lifecycle).
+    # Empty: no end (listings from before publication periods).
+    published_until: orm.Mapped[date | None] = orm.mapped_column(default=default_published_until)
 
     @orm.declared_attr
     def organisation_id(cls) -> orm.Mapped[int]:
@@ -73,11 +95,15 @@ class ListingMixin:
     def can_edit(self, user) -> bool:
         return self.is_owned_by(user)
 
+    def is_expired(self, today: date | None = None) -> bool:
+        return self.published_until is not None and self.published_until < (today or date.today())
+
     def is_published(self) -> bool:
         return (
             self.status in SEARCHABLE_STATUSES
             and self.organisation.is_verified
             and self.visibility != "brokered"
+            and not self.is_expired()
         )
 
     def is_visible_to(self, user) -> bool:
@@ -142,6 +168,7 @@ class ListingMixin:
             cls.organisation_id.in_(
                 sa.select(Organisation.id).where(Organisation.verification_status == "verified")
             ),
+            cls.not_expired_clause(),
         )
         if _is_broker(user):
             return sa.true()
@@ -150,14 +177,51 @@ class ListingMixin:
         return published
 
     @classmethod
-    def distance_m_expression(cls, lat: float, lon: float, dialect: str):
-        """Geodesic distance in metres from (lat, lon), computed in the database."""
+    def not_expired_clause(cls, today: date | None = None):
+        return sa.or_(cls.published_until.is_(None), cls.published_until >= (today or date.today()))
+
+    @classmethod
+    def place_hidden_clause(cls, user):
+        """Rows whose exact place this user may not learn: anonymous listings of others.
+        Searches filter, sort and frame these by their approximate place, so that repeated
+        radius or map searches cannot narrow the place down."""
+        if _is_broker(user):
+            return sa.false()
+        hidden = cls.visibility == "anonymous"
+        if user is not None and user.is_authenticated and user.organisation_id is not None:
+            hidden = sa.and_(hidden, cls.organisation_id != user.organisation_id)
+        return hidden
+
+    @classmethod
+    def approximate_lat(cls):
+        return sa.func.round(cls.lat / APPROXIMATE_LAT_STEP) * APPROXIMATE_LAT_STEP
+
+    @classmethod
+    def approximate_lon(cls):
+        return sa.func.round(cls.lon / APPROXIMATE_LON_STEP) * APPROXIMATE_LON_STEP
+
+    @classmethod
+    def distance_m_expression(cls, lat: float, lon: float, dialect: str, approximate: bool = False):
+        """Geodesic distance in metres from (lat, lon), computed in the database; with
+        ``approximate``, from the listing's approximate place."""
         point = sa.func.ST_GeomFromText(f"POINT({float(lon)} {float(lat)})", 4326)
         if dialect == "postgresql":
-            return geo.ST_Distance(
-                sa.cast(cls.location, _geography()), sa.cast(point, _geography())
-            )
-        return sa.func.ST_Distance(cls.location, point, 1)
+            where = cls.location
+            if approximate:
+                where = sa.func.ST_SetSRID(sa.func.ST_MakePoint(cls.approximate_lon(), cls.approximate_lat()), 4326)
+            return geo.ST_Distance(sa.cast(where, _geography()), sa.cast(point, _geography()))
+        where = cls.location
+        if approximate:
+            where = sa.func.MakePoint(cls.approximate_lon(), cls.approximate_lat(), 4326)
+        return sa.func.ST_Distance(where, point, 1)
+
+    @classmethod
+    def shown_distance_m_expression(cls, lat: float, lon: float, dialect: str, user):
+        """The distance a user may sort by: exact, or from the approximate place where hidden."""
+        return sa.case(
+            (cls.place_hidden_clause(user), cls.distance_m_expression(lat, lon, dialect, approximate=True)),
+            else_=cls.distance_m_expression(lat, lon, dialect),
+        )
 
 
 def _geography():
