@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 # The largest id both databases can hold (a signed 64-bit integer); a larger number in
@@ -13,9 +14,13 @@ MAX_ID = 2**63 - 1
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            # Not a ValidationError: that would make the router try the other methods'
+            # rules and answer 405 where the truth is 404.
+            raise NotFound()
+        return number
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -5,7 +5,8 @@ from marketplace import create_app
 from marketplace.config import ConfigError
 
 
-def test_front_page_in_finnish_by_default(client):
+def test_front_page_in_finnish_by_default(app, client):
+    app.config["BABEL_DEFAULT_LOCALE"] = "fi"
     response = client.get("/")
     assert response.status_code == 200
     assert 'lang="fi"' in response.text
@@ -30,7 +31,7 @@ def test_language_switch_refuses_foreign_redirect(client):
 
 
 def test_not_found_page_in_both_languages(client):
-    fi = client.get("/no-such-page")
+    fi = client.get("/no-such-page", headers={"Accept-Language": "fi"})
     assert fi.status_code == 404
     assert "Ei löytynyt" in fi.text
     en = client.get("/no-such-page", headers={"Accept-Language": "en"})
@@ -87,3 +88,8 @@ def test_a_nul_character_is_refused_with_the_field_named(client):
     response = client.get("/streams", query_string={"q": "slag\x00"}, headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "q" in response.text and "NUL" in response.text
+
+
+def test_an_id_too_large_answers_404_for_every_method(client):
+    assert client.put(f"/api/v1/side-streams/{2**64}", json={}).status_code == 404
+    assert client.post(f"/streams/{2**64}/close").status_code == 404

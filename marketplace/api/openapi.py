@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from matching.contract import load_schema
 
 from ..models import TOKEN_SCOPES
-from .search import MAX_PER_PAGE, SORTS
+from .search import DEFAULT_SERVICES_PER_PAGE, MAX_PER_PAGE, MAX_SERVICES_PER_PAGE, SERVICE_SORTS, SORTS
 
 CONTRACT = {
     "SideStream": "side-stream.schema.json",
@@ -65,6 +65,9 @@ TEXT = {
     "batch_import": _l("Import side streams and needs, all or nothing"),
     "waste_code_list": _l("Search the European List of Waste in Finnish and English"),
     "waste_code_read": _l("One entry of the European List of Waste"),
+    "service_list": _l("Search the services of providers (laboratories, pilot plants, hauliers...)"),
+    "service_read": _l("Read a service of a provider"),
+    "provider_read": _l("Read a provider with its services and sites"),
     "me": _l("Who the token belongs to"),
     "index": _l("Links to the parts of the API"),
     "openapi": _l("This OpenAPI document"),
@@ -224,6 +227,7 @@ def schemas() -> dict:
     out["ImportResult"]["properties"]["dry_run"] = {
         "type": "boolean", "description": "True: everything was checked and nothing written."}
     out["ImportResult"]["required"] = ["dry_run"]
+    out.update(_service_schemas())
     out["Me"] = {
         "type": "object", "required": ["id", "role", "email"],
         "properties": {
@@ -258,6 +262,76 @@ def schemas() -> dict:
                     "kind": {"enum": ["side_streams", "needs"]},
                     "index": {"type": "integer", "minimum": 0},
                 }}},
+        },
+    }
+    return out
+
+
+def _service_schemas() -> dict:
+    from ..models import PROVIDER_KINDS, SERVICE_KINDS, THEMES
+
+    site = {"type": "object", "required": ["name", "place", "lat", "lon"],
+            "description": "A site of the provider's organisation: where its services are offered.",
+            "properties": {"name": {"type": "string"}, "place": {"type": "string"},
+                           "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                           "lon": {"type": "number", "minimum": -180, "maximum": 180}}}
+    links = {"type": "object", "additionalProperties": {"type": "string"},
+             "description": "self, provider (the API) and html (the provider's page on the site)."}
+    summary_members = {
+        "id": {"type": "integer", "description": "The site's id of the service."},
+        "kind": {"enum": list(SERVICE_KINDS), "description": "The kind of service, from the vocabulary."},
+        "kind_name_fi": {"type": "string"},
+        "kind_name_en": {"type": "string"},
+        "standard": {"type": ["string", "null"], "description": "The standard the analysis follows."},
+        "measures": {"type": "array", "items": {"type": "string"},
+                     "description": "The property keys an analysis measures (empty for other services)."},
+        "name_fi": {"type": "string"},
+        "name_en": {"type": "string"},
+        "description_fi": {"type": "string"},
+        "description_en": {"type": "string"},
+        "lead_time_days": {"type": ["integer", "null"], "minimum": 0},
+        "price_basis": {"type": "string"},
+        "contact": {"type": "string"},
+        "links": links,
+    }
+    summary_required = ["id", "kind", "kind_name_fi", "kind_name_en", "standard", "measures", "name_fi",
+                        "name_en", "lead_time_days", "price_basis", "contact", "links"]
+    provider_kinds = {"type": "array", "items": {"enum": list(PROVIDER_KINDS)}}
+    themes = {"type": "array", "items": {"enum": list(THEMES)}}
+    out = {"ProviderSite": site}
+    out["ServiceSummary"] = {"type": "object", "title": "Service of a provider (within the provider)",
+                             "required": summary_required, "properties": summary_members}
+    out["ServiceRead"] = {
+        "type": "object", "title": "Service of a provider (answer)", "required": summary_required + ["provider", "sites"],
+        "properties": {
+            **copy.deepcopy(summary_members),
+            "provider": {"type": "object", "required": ["id", "organisation", "kinds", "themes", "verified"],
+                         "properties": {"id": {"type": "integer"}, "organisation": {"type": "string"},
+                                        "kinds": provider_kinds, "themes": themes,
+                                        "verified": {"type": "boolean",
+                                                     "description": "False only for the provider's own members "
+                                                                    "and brokers: others do not see it."}}},
+            "sites": {"type": "array", "items": {"$ref": "#/components/schemas/ProviderSite"}},
+            "distance_km": {"type": "number", "minimum": 0,
+                            "description": "From near= to the provider's nearest site, where given."},
+        },
+    }
+    out["ServicePage"] = _page("#/components/schemas/ServiceRead", {"pages": {"type": "integer"}})
+    out["ProviderRead"] = {
+        "type": "object", "title": "Provider of services (answer)",
+        "required": ["id", "organisation", "verified", "kinds", "themes", "description_fi", "description_en",
+                     "sites", "services", "links"],
+        "properties": {
+            "id": {"type": "integer", "description": "The site's id of the provider."},
+            "organisation": {"type": "string"},
+            "verified": {"type": "boolean", "description": "The organisation is verified: the provider is public."},
+            "kinds": provider_kinds,
+            "themes": themes,
+            "description_fi": {"type": "string"},
+            "description_en": {"type": "string"},
+            "sites": {"type": "array", "items": {"$ref": "#/components/schemas/ProviderSite"}},
+            "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceSummary"}},
+            "links": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     }
     return out
@@ -398,6 +472,55 @@ def _listing_paths(plural: str, kind: str, record: str, read: str, page: str) ->
     return paths
 
 
+def _service_parameters() -> list[dict]:
+    from ..models import PROVIDER_KINDS, SERVICE_KINDS, THEMES
+    from ..providers.search import GROUPS
+
+    return [
+        _param("q", "Free text, in Finnish or English: every word in the service's name or description, the "
+                    "provider's description or organisation, or the name or standard of a kind (XRF).",
+               {"type": "string", "maxLength": 200}),
+        _param("kind", "Kind of service.", {"enum": list(SERVICE_KINDS)}),
+        _param("group", "Group of kinds of service.",
+               {"enum": list(GROUPS)}),
+        _param("theme", "Theme of the regional strategy the provider works on.", {"enum": list(THEMES)}),
+        _param("provider_kind", "Kind of provider.", {"enum": list(PROVIDER_KINDS)}),
+        _param("key", "Analyses that measure this property key of the vocabulary (CaO, leach:Mo).",
+               {"type": "string", "maxLength": 100}),
+        _param("near", "Search around: lat,lon in WGS 84 degrees, a place name (Kemi) or site:<id> of one of "
+                       "your organisation's sites. The distance is to the provider's nearest site.",
+               {"type": "string", "maxLength": 200}),
+        _param("radius_km", "With near: only services with a site within this many km (at most 2000).",
+               {"type": "number", "minimum": 0, "maximum": 2000}),
+        _param("sort", "distance (with near; the default there), lead_time or name (the default).",
+               {"enum": list(SERVICE_SORTS)}),
+        _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000}),
+        _param("per_page", f"Services a page, 1 to {MAX_SERVICES_PER_PAGE} (default {DEFAULT_SERVICES_PER_PAGE}).",
+               {"type": "integer", "minimum": 1, "maximum": MAX_SERVICES_PER_PAGE}),
+    ]
+
+
+def _service_paths() -> dict:
+    visibility = ("A provider of an organisation that no broker has verified, and its services, are shown only "
+                  "to the organisation's members and the brokers (404 to others), as on the site.")
+    return {
+        "/services": {"get": {
+            "operationId": "service_list", "summary": str(TEXT["service_list"]), "description": visibility,
+            "parameters": _service_parameters(),
+            "responses": {"200": _json("#/components/schemas/ServicePage"), **_errors(400, 401, 429)}}},
+        "/services/{service_id}": {
+            "parameters": [_param("service_id", "The site's id of the service.", {"type": "integer", "minimum": 0},
+                                  "path")],
+            "get": {"operationId": "service_read", "summary": str(TEXT["service_read"]), "description": visibility,
+                    "responses": {"200": _json("#/components/schemas/ServiceRead"), **_errors(401, 404, 429)}}},
+        "/providers/{provider_id}": {
+            "parameters": [_param("provider_id", "The site's id of the provider.", {"type": "integer", "minimum": 0},
+                                  "path")],
+            "get": {"operationId": "provider_read", "summary": str(TEXT["provider_read"]), "description": visibility,
+                    "responses": {"200": _json("#/components/schemas/ProviderRead"), **_errors(401, 404, 429)}}},
+    }
+
+
 def paths() -> dict:
     out = {
         "/": {"get": {"operationId": "index", "summary": str(TEXT["index"]),
@@ -424,6 +547,7 @@ def paths() -> dict:
         "responses": {"201": _json("#/components/schemas/ImportResult", "Imported, at least one listing created"),
                       "200": _json("#/components/schemas/ImportResult", "Imported, only updates; or a dry run"),
                       **_errors(400, 401, 403, 409, 429)}}}
+    out.update(_service_paths())
     out["/waste-codes"] = {"get": {
         "operationId": "waste_code_list", "summary": str(TEXT["waste_code_list"]),
         "parameters": [

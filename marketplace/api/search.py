@@ -5,6 +5,9 @@ The API keeps the site's filters and their rules, with two spellings made for pr
 site's parallel ``prop``/``min``/``max`` lists, and ``radius_km`` for the site's ``km``.
 Values the site would silently drop (an unknown category, sort or page size) are refused
 here with the parameter named, since a program should learn of its mistake.
+
+The services of providers are searched the same way through ``marketplace.providers.search``
+(``run_services``): the site's filters and visibility, ``radius_km`` for ``km``.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from ..errors import InvalidInput
 from ..listings import search as site_search
 from ..models import APPLICATIONS, CATEGORIES
+from ..providers import api as provider_api, search as provider_search
 
 SORTS = site_search.SORTS
 MAX_PER_PAGE = 100
@@ -91,3 +95,38 @@ def run(model, args, viewer):
         for listing in page.items
     } if filters.point else {}
     return page, per_page, distances
+
+
+# -- services of providers -------------------------------------------------------------
+
+SERVICE_SORTS = provider_search.SORTS
+SERVICE_FILTERS = ("q", "kind", "group", "theme", "provider_kind", "key", "near")
+DEFAULT_SERVICES_PER_PAGE = provider_search.PAGE_SIZE
+MAX_SERVICES_PER_PAGE = provider_api.MAX_PER_PAGE
+
+
+def run_services(args, viewer):
+    """One page of the services ``viewer`` may find, as the site's services search finds
+    them (``providers.search``): (ServicePage, per_page); raise InvalidInput naming the
+    parameter. ``radius_km`` is the site's ``km``; an unknown sort or page is refused."""
+    errors: dict[str, str] = {}
+    arguments = MultiDict()
+    for name in SERVICE_FILTERS:
+        value = args.get(name)
+        if value not in (None, ""):
+            arguments[name] = value
+    if args.get("radius_km") not in (None, ""):
+        arguments["km"] = args["radius_km"]
+    sort = args.get("sort") or ""
+    if sort and sort not in SERVICE_SORTS:
+        errors["sort"] = _("One of: %(values)s", values=", ".join(SERVICE_SORTS))
+    elif sort:
+        arguments["sort"] = sort
+    arguments["page"] = str(_whole(args.get("page"), "page", 1, 1, 10000, errors))
+    per_page = _whole(args.get("per_page"), "per_page", DEFAULT_SERVICES_PER_PAGE, 1, MAX_SERVICES_PER_PAGE, errors)
+    filters = provider_search.parse_filters(arguments, viewer)
+    for name, message in filters.errors.items():
+        errors.setdefault(_SITE_NAMES.get(name, name), message)
+    if errors:
+        raise InvalidInput(_("The search has errors."), errors)
+    return provider_search.search(filters, viewer, page_size=per_page), per_page

@@ -105,3 +105,51 @@ def waste_code_body(entry, language: str) -> dict:
         "title_fi": entry.title_fi,
         "mirror": list(entry.mirror or []),
     }
+
+
+# -- providers and their services ------------------------------------------------------
+
+def _service_links(service) -> dict:
+    return {"self": url_for("api.service_read", service_id=service.id, _external=True),
+            "provider": url_for("api.provider_read", provider_id=service.provider_id, _external=True),
+            "html": url_for("providers.detail", provider_id=service.provider_id, _external=True)}
+
+
+def service_body(service, distance_km: float | None = None) -> dict:
+    """The services export's record (providers.exports.service_record) plus the service's
+    descriptions and links. Only for a viewer the service is visible to."""
+    from ..providers.exports import service_record
+
+    body = service_record(service, distance_km)
+    body["description_fi"] = service.description_fi or ""
+    body["description_en"] = service.description_en or ""
+    body["links"] = _service_links(service)
+    return body
+
+
+def provider_body(provider) -> dict:
+    """A provider with its services and its organisation's sites (as the provider's page)."""
+    from ..providers.exports import service_record, site_records
+
+    organisation = provider.organisation
+    services = []
+    for service in provider.services:
+        record = service_record(service)
+        del record["provider"], record["sites"]
+        record["description_fi"] = service.description_fi or ""
+        record["description_en"] = service.description_en or ""
+        record["links"] = _service_links(service)
+        services.append(record)
+    return {
+        "id": provider.id,
+        "organisation": organisation.name,
+        "verified": organisation.is_verified,
+        "kinds": list(provider.kinds or ()),
+        "themes": list(provider.themes or ()),
+        "description_fi": provider.description_fi or "",
+        "description_en": provider.description_en or "",
+        "sites": site_records(organisation),
+        "services": services,
+        "links": {"self": url_for("api.provider_read", provider_id=provider.id, _external=True),
+                  "html": url_for("providers.detail", provider_id=provider.id, _external=True)},
+    }

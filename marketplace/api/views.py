@@ -12,11 +12,14 @@ from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import limiter
 from ..matches import services as matches
-from ..models import MaterialNeed, SideStream, WasteCode
+from ..models import MaterialNeed, ProviderService, SideStream, WasteCode
+from ..providers import services as provider_services
 from . import auth, search, writes
 from .importing import BatchInvalid, import_document
 from .problems import api_problem, unauthorized
-from .serialise import idea_item, listing_body, match_item, need_body, stream_body, waste_code_body
+from .serialise import (
+    idea_item, listing_body, match_item, need_body, provider_body, service_body, stream_body, waste_code_body,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(auth.authenticate)
@@ -120,6 +123,7 @@ def index():
                   "docs": url_for("api.docs", _external=True),
                   "side_streams": url_for("api.stream_list", _external=True),
                   "needs": url_for("api.need_list", _external=True),
+                  "services": url_for("api.service_list", _external=True),
                   "waste_codes": url_for("api.waste_code_list", _external=True)},
     })
 
@@ -301,6 +305,41 @@ def stream_ideas(listing_id: int):
     ideas = matches.pairing_ideas(db.session, stream, viewer(), g.get("language", "fi"),
                                   top=_limit("top", 5, 10))
     return jsonify({"items": [idea_item(idea, stream) for idea in ideas]})
+
+
+# -- providers and their services ------------------------------------------------------
+
+@bp.get("/services")
+def service_list():
+    page, per_page = search.run_services(request.args, viewer())
+    args = request.args.to_dict(flat=False)
+
+    def link(number):
+        return url_for("api.service_list", _external=True, **{**args, "page": number, "per_page": per_page})
+
+    links = {"self": link(page.page), "next": link(page.page + 1) if page.page < page.pages else None,
+             "prev": link(page.page - 1) if page.page > 1 else None}
+    response = jsonify({"items": [service_body(service, km) for service, km in page.items],
+                        "total": page.total, "page": page.page, "pages": page.pages,
+                        "per_page": per_page, "links": links})
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
+    return response
+
+
+@bp.get("/services/<int:service_id>")
+def service_read(service_id: int):
+    service = db.session.get(ProviderService, service_id) if service_id <= MAX_ID else None
+    if service is None or not service.is_visible_to(viewer()):
+        raise NotFound(_("No such service, or it is not shown to you."))
+    return jsonify(service_body(service))
+
+
+@bp.get("/providers/<int:provider_id>")
+def provider_read(provider_id: int):
+    if provider_id > MAX_ID:
+        raise NotFound(_("No such provider, or it is not shown to you."))
+    # the rule of the site's provider page: unverified organisations only to members and brokers
+    return jsonify(provider_body(provider_services.get_provider(provider_id, viewer())))
 
 
 # -- batch import -------------------------------------------------------------------

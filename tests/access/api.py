@@ -11,6 +11,8 @@ from tests.access import BROKERS, OWNERS_A, Rule, everyone, only, signed_in
 EVERYONE_BUT_ANONYMOUS = signed_in(200, anonymous=401)
 MATCH_READERS = only(OWNERS_A | BROKERS, 200, others=403, anonymous=401)
 NOBODY_WITHOUT_A_TOKEN = everyone(401)
+# as the site's provider page: a provider of an unverified organisation only to its members and brokers
+HIDDEN_PROVIDER = {**everyone(404), "unverified": 200, **dict.fromkeys(BROKERS, 200)}
 
 
 def extend_world(world, make):
@@ -52,6 +54,17 @@ RULES = [
     Rule("api.stream_matches", lambda w: _stream(w) + "/matches", expect=MATCH_READERS),
     Rule("api.need_matches", lambda w: _need(w) + "/matches", expect=MATCH_READERS),
     Rule("api.stream_ideas", lambda w: _stream(w) + "/pairing-ideas", expect=MATCH_READERS),
+    # providers and services: tests/access/providers.py makes provider_b (verified) and
+    # provider_hidden (of the unverified organisation); its deletions run after these rules
+    Rule("api.service_list", lambda w: "/api/v1/services?kind=analysis_leaching&near=Kemi&radius_km=500",
+         expect=everyone(200)),
+    Rule("api.service_list", lambda w: "/api/v1/services?kind=bogus", expect=everyone(400), note="bad filter"),
+    Rule("api.service_read", lambda w: f"/api/v1/services/{w.xrf_b.id}", expect=everyone(200)),
+    Rule("api.service_read", lambda w: f"/api/v1/services/{w.provider_hidden.services[0].id}",
+         expect=HIDDEN_PROVIDER, note="unverified provider"),
+    Rule("api.provider_read", lambda w: f"/api/v1/providers/{w.provider_b.id}", expect=everyone(200)),
+    Rule("api.provider_read", lambda w: f"/api/v1/providers/{w.provider_hidden.id}", expect=HIDDEN_PROVIDER,
+         note="unverified provider"),
     Rule("api.waste_code_list", lambda w: "/api/v1/waste-codes?q=kuona", expect=everyone(200)),
     Rule("api.waste_code_read", lambda w: "/api/v1/waste-codes/100202", expect=everyone(200)),
     # writes: a session cookie is not enough

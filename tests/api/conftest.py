@@ -10,6 +10,7 @@ import pytest
 from marketplace.db import db
 from marketplace.models import ApiToken
 from marketplace.models.api_token import PREFIX_LENGTH, hash_token, new_token_secret
+from tests.providers.helpers import make_provider
 
 VALUES = {"SiO2": 30.0, "Al2O3": 25.0, "MgO": 23.0, "CaO": 2.0}
 
@@ -25,6 +26,8 @@ class ApiWorld:
     stream_draft: object = None
     need_public: object = None
     need_b: object = None
+    provider_b: object = None
+    provider_hidden: object = None
 
 
 @pytest.fixture
@@ -50,6 +53,11 @@ def world(make) -> ApiWorld:
                               requirements=[{"property": "SiO2+Al2O3", "min": 50}])
     w.need_b = make.need(w.org_b, title="Cover layer material", application="geopolymer_binder",
                          requirements=[{"property": "SiO2+Al2O3", "min": 40}], max_distance_km=500)
+    w.provider_b = make_provider(make, w.org_b, services=(
+        {"kind": "analysis_leaching", "lead_time_days": 14, "name_en": "Leaching test"},
+        {"kind": "analysis_xrf", "lead_time_days": 7},
+    ))
+    w.provider_hidden = make_provider(make, unverified)
     return w
 
 

@@ -93,6 +93,10 @@ def test_answers_validate_against_the_read_schemas(client, world, issue):
     check(client.get("/api/v1/needs", headers=bearer(secret)).get_json(), "MaterialNeedPage")
     check(client.get("/api/v1/waste-codes?q=slag").get_json(), "WasteCodePage")
     check(client.get("/api/v1/side-streams/999999").get_json(), "Problem")
+    check(client.get("/api/v1/services?near=Kemi&radius_km=500", headers=bearer(secret)).get_json(), "ServicePage")
+    check(client.get(f"/api/v1/services/{world.provider_b.services[0].id}").get_json(), "ServiceRead")
+    check(client.get(f"/api/v1/providers/{world.provider_b.id}").get_json(), "ProviderRead")
+    check(client.get(f"/api/v1/providers/{world.provider_hidden.id}").get_json(), "Problem")
 
 
 def test_the_reference_page_is_rendered_from_the_document_in_both_languages(client):
