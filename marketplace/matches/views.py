@@ -28,14 +28,21 @@ def match_helpers():
     }
 
 
+def _listing_for_matches(model, listing_id: int, refusal: str):
+    """The listing, if the user may see it (404 otherwise) and its matches (403 otherwise)."""
+    listing = db.session.get(model, listing_id)
+    if listing is None or not listing.is_visible_to(current_user):
+        abort(404)
+    if not services.can_see_matches(listing, current_user):
+        raise Forbidden(refusal)
+    return listing
+
+
 @bp.get("/streams/<int:stream_id>/ideas")
 @login_required
 def stream_ideas(stream_id: int):
-    stream = db.session.get(SideStream, stream_id) or abort(404)
-    if not stream.is_visible_to(current_user):
-        abort(404)
-    if not services.can_see_matches(stream, current_user):
-        raise Forbidden(_("Pairing ideas are shown to the stream's owner and the brokers."))
+    stream = _listing_for_matches(SideStream, stream_id,
+                                  _("Pairing ideas are shown to the stream's owner and the brokers."))
     ideas = services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top=8)
     return render_template("matches/ideas.html", stream=stream, ideas=ideas)
 
@@ -43,11 +50,7 @@ def stream_ideas(stream_id: int):
 @bp.get("/needs/<int:need_id>")
 @login_required
 def need_matches(need_id: int):
-    need = db.session.get(MaterialNeed, need_id) or abort(404)
-    if not need.is_visible_to(current_user):
-        abort(404)
-    if not services.can_see_matches(need, current_user):
-        raise Forbidden(_("Matches are shown to the need's owner and the brokers."))
+    need = _listing_for_matches(MaterialNeed, need_id, _("Matches are shown to the need's owner and the brokers."))
     views = services.matches_for_listing(db.session, need, current_user, limit=50)
     return render_template("matches/listing.html", listing=need, kind="need", views=views)
 
@@ -55,11 +58,8 @@ def need_matches(need_id: int):
 @bp.get("/streams/<int:stream_id>")
 @login_required
 def stream_matches(stream_id: int):
-    stream = db.session.get(SideStream, stream_id) or abort(404)
-    if not stream.is_visible_to(current_user):
-        abort(404)
-    if not services.can_see_matches(stream, current_user):
-        raise Forbidden(_("Matches are shown to the stream's owner and the brokers."))
+    stream = _listing_for_matches(SideStream, stream_id,
+                                  _("Matches are shown to the stream's owner and the brokers."))
     views = services.matches_for_listing(db.session, stream, current_user, limit=50)
     return render_template("matches/listing.html", listing=stream, kind="stream", views=views)
 
