@@ -1,5 +1,5 @@
 """Flask extensions, created here once and bound to the app in ``create_app``."""
-from flask import has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,16 +12,18 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str:
-    """The language chosen in the session switch, else the user's, else the browser's, else Finnish."""
+    """The language chosen in the session switch, else the user's, else the browser's, else
+    the default (Finnish; the test suite reads its pages in English)."""
     languages = ("fi", "en")
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "fi")
     if not has_request_context():
-        return "fi"
+        return default
     chosen = session.get("language")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated:
         return current_user.language
-    return request.accept_languages.best_match(languages) or "fi"
+    return request.accept_languages.best_match(languages) or default
 
 
 babel = Babel()

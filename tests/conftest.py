@@ -82,6 +82,8 @@ def app(engines, backend, tmp_path):
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "TILE_URL": "",
         "SERVER_NAME": "sivuvirta.test",
+        # Tests read pages in English unless they ask for Finnish.
+        "BABEL_DEFAULT_LOCALE": "en",
     })
     limiter.reset()
     connection = engine.connect()
