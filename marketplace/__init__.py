@@ -58,13 +58,51 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .main.views import bp as main_bp
+    from .organisations.views import bp as organisations_bp
     from .matches.views import bp as matches_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(matches_bp)
+
+    from .attachments.views import bp as attachments_bp
+    from .listings.views import bp as listings_bp
+
+    app.register_blueprint(listings_bp)
+    app.register_blueprint(attachments_bp)
+
+    from .api import register as register_api
+
+    register_api(app)
+
+    from .activities.views import bp as activities_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .deals.views import bp as deals_bp
+    from .notifications.views import bp as notifications_bp
+
+    app.register_blueprint(deals_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(activities_bp)
+    app.register_blueprint(notifications_bp)
+
+    from .cluster.views import bp as cluster_bp
+    from .providers.views import bp as providers_bp
+
+    app.register_blueprint(providers_bp)
+    app.register_blueprint(cluster_bp)
+
+    from .alerts.views import bp as alerts_bp
+    from .compliance.views import bp as compliance_bp
+    from .lifecycle.views import bp as lifecycle_bp
+
+    app.register_blueprint(compliance_bp)
+    app.register_blueprint(alerts_bp)
+    app.register_blueprint(lifecycle_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -108,7 +108,25 @@ def matches_refresh():
     click.echo(f"{kept} matches kept.")
 
 
-COMMAND_GROUPS = [db_cli, demo_cli, users_cli, matches_cli]
+def _notifications_cli():
+    from .notifications.cli import notifications_cli
+
+    return notifications_cli
+
+
+def _alerts_cli():
+    from .alerts.cli import alerts_cli
+
+    return alerts_cli
+
+
+def _listings_cli():
+    from .lifecycle.cli import listings_cli
+
+    return listings_cli
+
+
+COMMAND_GROUPS = [db_cli, demo_cli, users_cli, matches_cli, _notifications_cli(), _alerts_cli(), _listings_cli()]
 
 
 def register_commands(app: Flask) -> None:

@@ -20,23 +20,31 @@ from .search import parse_filters, search
 MAP_LIMIT = 2000
 EXPORT_LIMIT = 50000
 FORMATS = ("csv", "xlsx", "json", "geojson")
-_COMMON = ("id", "title", "lat", "lon", "visibility", "status", "organisation_id", "quantity_t_per_year",
-           "created_at")
+# What a marker shows (read as plain rows, see ``search``; the columns the visibility rules
+# read are added there).
+_COMMON = ("id", "title", "lat", "lon", "visibility", "quantity_t_per_year")
 MAP_COLUMNS = {SideStream: _COMMON + ("category", "ewc_code"), MaterialNeed: _COMMON + ("application",)}
 
 
-def _feature(listing, viewer, singular: str) -> dict:
+def _detail_url(singular: str):
+    """``url_for`` of a listing's detail page, resolved once for a whole collection."""
+    marker = 987654321
+    prefix, suffix = url_for(f"listings.{singular}_detail", listing_id=marker).split(str(marker), 1)
+    return lambda listing_id: f"{prefix}{int(listing_id)}{suffix}"
+
+
+def _feature(listing, viewer, singular: str, url=None) -> dict:
     lat, lon = listing.location_for(viewer)
     owner = listing.reveals_owner_to(viewer)
     properties = {
         "id": listing.id, "title": listing.title,
-        "url": url_for(f"listings.{singular}_detail", listing_id=listing.id),
+        "url": url(listing.id) if url else url_for(f"listings.{singular}_detail", listing_id=listing.id),
         "organisation": listing.organisation.name if owner else None,
         "approximate": not owner,
         "quantity_t_per_year": listing.quantity_t_per_year,
         "visibility": listing.visibility,
     }
-    if isinstance(listing, SideStream):
+    if singular == "stream":
         properties["category"] = listing.category
         properties["ewc_code"] = listing.ewc_code
     else:
@@ -57,8 +65,9 @@ def geojson_response(cls, args, viewer):
         raise InvalidInput(_("Please correct the filters."), filters.errors)
     page = search(cls, filters, viewer, paged=False, limit=MAP_LIMIT, columns_only=MAP_COLUMNS[cls])
     singular = "stream" if cls is SideStream else "need"
+    url = _detail_url(singular)
     body = {"type": "FeatureCollection",
-            "features": [_feature(listing, viewer, singular) for listing in page.items],
+            "features": [_feature(listing, viewer, singular, url) for listing in page.items],
             "total": page.total, "truncated": page.total > len(page.items)}
     response = jsonify(body)
     response.mimetype = "application/geo+json"
@@ -78,8 +87,9 @@ def export_response(cls, fmt: str, args, viewer):
     singular = "stream" if cls is SideStream else "need"
     stem = f"sivuvirta-{kind.replace('_', '-')}-{date.today().isoformat()}"
     if fmt == "geojson":
+        url = _detail_url(singular)
         body = json.dumps({"type": "FeatureCollection",
-                           "features": [_feature(listing, viewer, singular) for listing in page.items]},
+                           "features": [_feature(listing, viewer, singular, url) for listing in page.items]},
                           ensure_ascii=False)
         return _download(body.encode("utf-8"), f"{stem}.geojson", "application/geo+json")
     to_record = stream_to_record if cls is SideStream else need_to_record

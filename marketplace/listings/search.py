@@ -16,8 +16,9 @@ from sqlalchemy import orm
 from matching import vocabulary as V
 
 from ..db import db
-from ..models import APPLICATIONS, CATEGORIES, MaterialNeed, MeasuredValue, SideStream, Site
-from ..models.listing import SEARCHABLE_STATUSES
+from ..models import APPLICATIONS, CATEGORIES, MaterialNeed, MeasuredValue, Organisation, SideStream, Site
+from ..models.listing import (APPROXIMATE_LAT_STEP, APPROXIMATE_LON_STEP, SEARCHABLE_STATUSES, ListingRow,
+                               OrganisationRow)
 from . import gazetteer
 from .knowledge import application_categories
 from .values import parse_number
@@ -204,42 +205,116 @@ def degrees_around(lat: float, km: float) -> float:
     return max(d_lat, d_lon) * 1.01 + 1e-6
 
 
-# The approximate place lies at most this far from the exact one (half a grid cell of
-# 0.1 x 0.2 degrees at 70 degrees north), so a frame this much wider finds every candidate.
-APPROXIMATION_SLACK_KM = 8.0
+# The approximate place (``models.listing.approximate``) lies at most half a grid cell
+# from the exact one; a frame this many degrees wider holds every approximate candidate.
+APPROXIMATION_SLACK_DEG = (APPROXIMATE_LAT_STEP / 2 + 1e-6, APPROXIMATE_LON_STEP / 2 + 1e-6)
+# A sphere's great-circle distance differs from the ellipsoid's geodesic by under 0.6 %:
+# beyond this margin of the radius the cheap one decides alone (SpatiaLite).
+SPHERE_MARGIN = 0.01
 
 
-def within_clause(cls, lat: float, lon: float, km: float, user=None):
-    """Rows of ``cls`` within ``km`` of (lat, lon), the spatial index first. With a ``user``
-    (listings), a place the user may not see counts from its approximate position."""
-    exact = _within_exact(cls, lat, lon, km)
-    if user is None or not hasattr(cls, "place_hidden_clause"):
-        return exact
-    hidden = cls.place_hidden_clause(user)
-    approximate = sa.and_(
-        _within_exact(cls, lat, lon, km + APPROXIMATION_SLACK_KM),
-        cls.distance_m_expression(lat, lon, _dialect(), approximate=True) <= km * 1000.0,
-    )
-    return sa.or_(sa.and_(sa.not_(hidden), exact), sa.and_(hidden, approximate))
+def frame_around(lat: float, lon: float, km: float, slack: tuple[float, float] = (0.0, 0.0)):
+    """(west, south, east, north) in degrees holding every point within ``km`` of (lat, lon):
+    the same half-widths as ``degrees_around`` per axis, so a rectangle instead of the
+    circle of the larger one (at 66 degrees north a circle five degrees wide)."""
+    d_lat = km / KM_PER_DEGREE_LAT * 1.01 + 1e-6
+    edge = min(89.0, abs(lat) + km / KM_PER_DEGREE_LAT)
+    d_lon = km / (111.32 * math.cos(math.radians(edge))) * 1.01 + 1e-6
+    d_lat, d_lon = d_lat + slack[0], d_lon + slack[1]
+    return lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat
 
 
-def _within_exact(cls, lat: float, lon: float, km: float):
-    degrees = degrees_around(lat, km)
-    metres = km * 1000.0
-    point = _point_expression(lat, lon)
+def _in_frame(cls, frame):
+    """Rows of ``cls`` whose ``location`` lies in the frame, through the spatial index."""
+    w, s, e, n = (float(x) for x in frame)
+    if _dialect() == "postgresql":
+        return cls.location.op("&&")(sa.func.ST_MakeEnvelope(w, s, e, n, 4326))  # GiST index
+    candidates = sa.text(
+        "SELECT rowid FROM SpatialIndex WHERE f_table_name = :table "
+        "AND f_geometry_column = 'location' AND search_frame = BuildMbr(:w, :s, :e, :n)"
+    ).bindparams(table=cls.__tablename__, w=w, s=s, e=e, n=n)
+    return cls.id.in_(candidates)
+
+
+def _distance_at_most(cls, lat: float, lon: float, metres: float, approximate: bool = False):
+    """Whether a row of ``cls`` (its approximate place with ``approximate``) lies within
+    ``metres`` of (lat, lon), measured on the ellipsoid (geodesic).
+
+    SpatiaLite's ``ST_Distance`` costs about 10 microseconds a row, ellipsoid or sphere
+    alike (it decodes the geometry): a great circle computed from the plain lat/lon columns
+    decides where it is more than ``SPHERE_MARGIN`` away from the radius, the ellipsoid
+    only in the thin ring in between (same answer; an undefined sphere value falls to
+    the ellipsoid too)."""
     if _dialect() == "postgresql":
         from geoalchemy2 import Geography
 
-        return sa.and_(
-            sa.func.ST_DWithin(cls.location, point, degrees),  # GiST index on geometry
-            sa.func.ST_DWithin(sa.cast(cls.location, Geography(srid=4326)),
-                               sa.cast(point, Geography(srid=4326)), metres),
-        )
-    candidates = sa.text(
-        "SELECT rowid FROM SpatialIndex WHERE f_table_name = :table "
-        "AND f_geometry_column = 'location' AND search_frame = BuildCircleMbr(:lon, :lat, :deg)"
-    ).bindparams(table=cls.__tablename__, lon=float(lon), lat=float(lat), deg=degrees)
-    return sa.and_(cls.id.in_(candidates), sa.func.ST_Distance(cls.location, point, 1) <= metres)
+        where = cls.location
+        if approximate:
+            where = sa.func.ST_SetSRID(sa.func.ST_MakePoint(cls.approximate_lon(), cls.approximate_lat()), 4326)
+        point = _point_expression(lat, lon)
+        return sa.func.ST_DWithin(sa.cast(where, Geography(srid=4326)), sa.cast(point, Geography(srid=4326)),
+                                  metres)
+    point = _point_expression(lat, lon)
+    if approximate:
+        where = sa.func.MakePoint(cls.approximate_lon(), cls.approximate_lat(), 4326)
+        sphere = _great_circle_m(cls.approximate_lat(), cls.approximate_lon(), lat, lon)
+    else:
+        where = cls.location
+        if hasattr(cls, "lat"):
+            sphere = _great_circle_m(cls.lat, cls.lon, lat, lon)
+        else:
+            sphere = sa.func.ST_Distance(where, point, 0)
+    return sa.case(
+        (sphere > metres * (1 + SPHERE_MARGIN), sa.false()),
+        (sphere < metres * (1 - SPHERE_MARGIN), sa.true()),
+        else_=sa.func.ST_Distance(where, point, 1) <= metres,
+    )
+
+
+EARTH_MEAN_RADIUS_M = 6371008.8
+
+
+def _great_circle_m(lat_column, lon_column, lat: float, lon: float):
+    """Haversine distance in metres in SQL (SpatiaLite's math functions)."""
+    f = sa.func
+    half_dlat = f.radians(lat_column - float(lat)) / 2
+    half_dlon = f.radians(lon_column - float(lon)) / 2
+    a = (f.power(f.sin(half_dlat), 2)
+         + math.cos(math.radians(lat)) * f.cos(f.radians(lat_column)) * f.power(f.sin(half_dlon), 2))
+    return 2 * EARTH_MEAN_RADIUS_M * f.asin(f.sqrt(a))
+
+
+def within_clause(cls, lat: float, lon: float, km: float, user=None):
+    """Rows of ``cls`` within ``km`` of (lat, lon), the spatial index first (a frame of
+    degrees), then the geodesic distance in metres. With a ``user`` (listings), a place the
+    user may not see counts from its approximate position only."""
+    metres = km * 1000.0
+    if user is None or not hasattr(cls, "place_hidden_clause"):
+        return sa.and_(_in_frame(cls, frame_around(lat, lon, km)), _distance_at_most(cls, lat, lon, metres))
+    hidden = cls.place_hidden_clause(user)
+    return sa.and_(
+        _in_frame(cls, frame_around(lat, lon, km, APPROXIMATION_SLACK_DEG)),
+        sa.or_(sa.and_(sa.not_(hidden), _distance_at_most(cls, lat, lon, metres)),
+               sa.and_(hidden, _distance_at_most(cls, lat, lon, metres, approximate=True))),
+    )
+
+
+def frame_clause(cls, bbox, user):
+    """Rows of ``cls`` inside a map view (west, south, east, north): by the approximate
+    place where the user may not see the exact one. The spatial index first (the view
+    widened by half a grid cell); the exact test on plain columns, which the planner can
+    estimate (PostgreSQL then joins the property filters by hash, not row by row)."""
+    w, s, e, n = bbox
+    hidden = cls.place_hidden_clause(user)
+    slack_lat, slack_lon = APPROXIMATION_SLACK_DEG
+    return sa.and_(
+        _in_frame(cls, (w - slack_lon, s - slack_lat, e + slack_lon, n + slack_lat)),
+        sa.or_(
+            sa.and_(sa.not_(hidden), cls.lon >= w, cls.lon <= e, cls.lat >= s, cls.lat <= n),
+            sa.and_(hidden, cls.approximate_lon() >= w, cls.approximate_lon() <= e,
+                    cls.approximate_lat() >= s, cls.approximate_lat() <= n),
+        ),
+    )
 
 
 def _text_terms(q: str) -> list[str]:
@@ -267,7 +342,9 @@ def _text_filter_and_score(cls, q: str):
 
 
 def base_conditions(cls, f: Filters, user) -> list:
-    conditions = [cls.visible_to_clause(user), cls.status.in_(SEARCHABLE_STATUSES)]
+    # The visibility clause comes last: SQLite tests the conditions in the order written,
+    # and the cheap, selective filters (category, place) should discard rows first.
+    conditions = [cls.status.in_(SEARCHABLE_STATUSES)]
     if f.q:
         conditions.append(_text_filter_and_score(cls, f.q)[0])
     if cls is SideStream:
@@ -296,11 +373,8 @@ def base_conditions(cls, f: Filters, user) -> list:
     if f.point and f.km is not None:
         conditions.append(within_clause(cls, f.point[0], f.point[1], f.km, user))
     if f.bbox:
-        w, s, e, n = f.bbox
-        hidden = cls.place_hidden_clause(user)
-        lat = sa.case((hidden, cls.approximate_lat()), else_=cls.lat)
-        lon = sa.case((hidden, cls.approximate_lon()), else_=cls.lon)
-        conditions.append(sa.and_(lon >= w, lon <= e, lat >= s, lat <= n))
+        conditions.append(frame_clause(cls, f.bbox, user))
+    conditions.append(cls.visible_to_clause(user))
     return conditions
 
 
@@ -316,24 +390,33 @@ class Page:
 def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = True,
            limit: int | None = None, load_details: bool = False, columns_only: tuple | None = None):
     """A page of listings (or every one, for exports) matching the filters, the total count,
-    and each listing's distance in metres from the search point where there is one."""
+    and each listing's distance in metres from the search point where there is one.
+
+    With ``columns_only`` (the map: thousands of markers), the items are ``ListingRow``s,
+    plain values of those columns and of the organisation's name and status, read without
+    ORM instances; they answer the same visibility questions as the listings."""
     conditions = base_conditions(cls, f, user)
     if _dialect() == "postgresql":
         # The geodesic distance's high cost estimate makes PostgreSQL compile these short
         # queries with JIT, which costs more than the query (70 ms of 150 measured).
         db.session.execute(sa.text("SET LOCAL jit = off"))
     distance = None
-    # The count rides along the page's own query (one pass over the matches, not two).
-    # On a map or an export (unpaged, limited) the window would be computed before the
-    # limit over every match: there a separate count is cheaper.
-    counted = sa.func.count().over() if paged else sa.literal(None)
-    columns = [cls, counted.label("total")]
+    # The count rides along the page's own query (one pass over the matches, not two):
+    # sorting for the page, or for a map's first MAP_LIMIT markers, reads every match anyway.
+    counted = sa.func.count().over() if paged or limit else sa.literal(None)
+    if columns_only:
+        names = tuple(dict.fromkeys(("id",) + tuple(columns_only) + ListingRow.RULE_COLUMNS))
+        columns = [getattr(cls, name) for name in names] + [counted.label("total")]
+    else:
+        columns = [cls, counted.label("total")]
     if f.point:
         distance = cls.shown_distance_m_expression(f.point[0], f.point[1], _dialect(), user).label("distance_m")
         columns.append(distance)
-    query = sa.select(*columns).where(*conditions).options(orm.joinedload(cls.organisation))
     if columns_only:
-        query = query.options(orm.load_only(*[getattr(cls, name) for name in columns_only]))
+        query = (sa.select(*columns, Organisation.name, Organisation.verification_status)
+                 .join(Organisation, Organisation.id == cls.organisation_id).where(*conditions))
+    else:
+        query = sa.select(*columns).where(*conditions).options(orm.joinedload(cls.organisation))
     if load_details:
         query = query.options(orm.selectinload(cls.values if cls is SideStream else cls.requirements))
     sort = f.effective_sort
@@ -349,9 +432,14 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         query = query.limit(page_size).offset((f.page - 1) * page_size)
     elif limit:
         query = query.limit(limit)
-    rows = db.session.execute(query).unique().all()
-    if rows and paged:
+    if columns_only:
+        rows = _listing_rows(cls, names, db.session.execute(query).all(), distance is not None)
+    else:
+        rows = db.session.execute(query).unique().all()
+    if rows and (paged or limit):
         total = rows[0][1]
+    elif not paged:
+        total = len(rows)
     else:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(cls).where(*conditions))
         if paged and not rows and total and f.page > 1:  # past the last page: show the last one
@@ -362,6 +450,23 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
     remember_introductions(items, user)
     distances = {row[0].id: row[2] for row in rows} if distance is not None else {}
     return Page(items=items, total=total, page=min(f.page, pages), pages=pages, distances=distances)
+
+
+def _listing_rows(cls, names: tuple, result: list, with_distance: bool) -> list[tuple]:
+    """(ListingRow, total[, distance]) from the flat rows of a ``columns_only`` query."""
+    width = len(names)
+    organisations = {}
+    rows = []
+    for raw in result:
+        values = dict(zip(names, raw[:width]))
+        organisation_id = values["organisation_id"]
+        organisation = organisations.get(organisation_id)
+        if organisation is None:
+            organisation = organisations[organisation_id] = OrganisationRow(
+                organisation_id, raw[-2], raw[-1])
+        listing = ListingRow(cls, values, organisation)
+        rows.append((listing, raw[width], raw[width + 1]) if with_distance else (listing, raw[width]))
+    return rows
 
 
 def shown_distance_km(listing, distances: dict, f: Filters, user) -> float | None:

@@ -143,7 +143,7 @@ class ListingMixin:
             on_listing = sa.and_(Deal.side_stream_id == self.id, Deal.buyer_id == user.organisation_id)
         else:
             on_listing = sa.and_(Deal.need_id == self.id, Deal.supplier_id == user.organisation_id)
-        session = orm.object_session(self)
+        session = orm.object_session(self) if isinstance(self, ListingMixin) else None
         if session is None:
             from ..db import db
 
@@ -222,6 +222,44 @@ class ListingMixin:
             (cls.place_hidden_clause(user), cls.distance_m_expression(lat, lon, dialect, approximate=True)),
             else_=cls.distance_m_expression(lat, lon, dialect),
         )
+
+
+class OrganisationRow:
+    """The owner of a ``ListingRow``: what the rules and a marker ask of an organisation."""
+
+    __slots__ = ("id", "name", "verification_status", "is_verified")
+
+    def __init__(self, id: int, name: str, verification_status: str):
+        from .organisation import Organisation
+
+        self.id, self.name, self.verification_status = id, name, verification_status
+        self.is_verified = Organisation.is_verified.fget(self)  # the organisation's own rule
+
+
+class ListingRow:
+    """A listing read as plain column values, for exits of thousands of rows (the map):
+    the access rules are ListingMixin's own methods, run on plain attributes instead of an
+    ORM instance (a tenth of the cost). ``RULE_COLUMNS`` are the columns those rules read;
+    reading any other attribute than the loaded columns is an AttributeError, never a query."""
+
+    RULE_COLUMNS = ("id", "lat", "lon", "visibility", "status", "organisation_id", "published_until")
+
+    def __init__(self, cls, values: dict, organisation: OrganisationRow):
+        self.__dict__.update(values)
+        self.__tablename__ = cls.__tablename__
+        self.organisation = organisation
+
+    is_owned_by = ListingMixin.is_owned_by
+    is_expired = ListingMixin.is_expired
+    is_published = ListingMixin.is_published
+    is_visible_to = ListingMixin.is_visible_to
+    shows_details_to = ListingMixin.shows_details_to
+    reveals_owner_to = ListingMixin.reveals_owner_to
+    introduced_to = ListingMixin.introduced_to
+    location_for = ListingMixin.location_for
+
+    def __repr__(self) -> str:
+        return f"<ListingRow {self.__tablename__} {self.id}>"
 
 
 def _geography():

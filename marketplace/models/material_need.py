@@ -32,6 +32,10 @@ class MaterialNeed(ListingMixin, Base):
     ewc_codes: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
     accepts_waste: orm.Mapped[bool | None]
     permitted_ewc_codes: orm.Mapped[list | None] = orm.mapped_column(sa.JSON)
+    # Matching takes the receiver's entitlement from the organisation's permits valid on the
+    # day (marketplace.compliance), not from the two fields above, so that an expired permit
+    # stops a waste match. Ticked by default when the organisation has permits.
+    codes_from_permits: orm.Mapped[bool] = orm.mapped_column(default=False)
     quantity_t_per_year: orm.Mapped[float | None]
     min_quantity_t_per_year: orm.Mapped[float | None]
     max_distance_km: orm.Mapped[float | None]
