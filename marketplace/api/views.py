@@ -351,9 +351,6 @@ def batch_import():
     for kind, rows in imported.rows.items():
         body[kind] = [{"record": ref, "id": str(listing.id), "created": created, "status": listing.status}
                       for ref, listing, created in rows]
-    for kind, rows in imported.rows.items():
-        for _ref, listing, _created in rows:
-            matches.refresh_for(db.session, listing)
     response = jsonify(body)
     response.status_code = 201 if any(c for rows in imported.rows.values() for *_x, c in rows) else 200
     return response

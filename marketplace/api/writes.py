@@ -86,7 +86,6 @@ def create(model, user, body, publish: bool = True):
         listing = services.create_need(user, record, publish=publish)
     _set_external_ref(model, listing, record["id"])
     db.session.flush()
-    _refresh_matches(listing)
     return listing
 
 
@@ -115,7 +114,6 @@ def _update(model, user, listing, record):
         services.update_need(user, listing, record)
     _set_external_ref(model, listing, record["id"])
     db.session.flush()
-    _refresh_matches(listing)
     return listing
 
 
@@ -146,17 +144,9 @@ def _check_organisation(user, record: dict) -> None:
 
 def close(user, listing):
     services.close(user, listing)
-    _refresh_matches(listing)
     return listing
 
 
 def publish(user, listing):
     services.publish(user, listing)
-    _refresh_matches(listing)
     return listing
-
-
-def _refresh_matches(listing) -> None:
-    from ..matches.services import refresh_for
-
-    refresh_for(db.session, listing)

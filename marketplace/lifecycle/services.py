@@ -94,7 +94,7 @@ def close(user, listing, reason: str, note: str = "", tonnes: float | None = Non
         raise InvalidInput(_("The form has errors."), errors)
     from ..listings import services as listing_services
 
-    listing_services.close(user, listing)
+    listing_services.close(user, listing)  # ranks its matches away
     closure = ListingClosure(reason=reason, note=(note or "").strip()[:5000],
                              tonnes=tonnes if tonnes is not None else default_tonnes(listing),
                              closed_by_id=user.id,
@@ -102,7 +102,6 @@ def close(user, listing, reason: str, note: str = "", tonnes: float | None = Non
                              need_id=listing.id if isinstance(listing, MaterialNeed) else None)
     db.session.add(closure)
     db.session.flush()
-    _refresh_matches(listing)
     return closure
 
 

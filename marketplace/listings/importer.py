@@ -203,9 +203,11 @@ def import_batch(doc: dict, user_or_none, organisation_resolver: Resolver, *,
     # 2. write everything
     publish = user_or_none is None or _may_publish(user_or_none)
     done = 0
+    written = []
     for kind in KINDS:
         cls = SideStream if kind == "side_streams" else MaterialNeed
         pending_values: list[tuple[SideStream, dict]] = []
+        listings_of_kind = []
         for index, record in enumerate(records[kind]):
             organisation = owners[(kind, index)]
             listing = existing.get((kind, organisation.id, record["id"]))
@@ -218,6 +220,7 @@ def import_batch(doc: dict, user_or_none, organisation_resolver: Resolver, *,
                 report.updated[kind] += 1
                 if kind == "side_streams" and record.get("visibility", "public") != listing.visibility:
                     _audit_visibility(user_or_none, listing, record.get("visibility", "public"))
+            listings_of_kind.append(listing)
             if kind == "side_streams":
                 apply_stream_record(listing, record, replace_values=False)
                 pending_values.append((listing, flatten_groups(record)))
@@ -229,7 +232,11 @@ def import_batch(doc: dict, user_or_none, organisation_resolver: Resolver, *,
                 pending_values = []
                 progress("writing", done, total)
         _write_values(pending_values)
+        written.extend(listings_of_kind)
     db.session.flush()
+    from ..matches.services import refresh_many
+
+    refresh_many(db.session, written)
     progress("writing", total, total)
     report.written = True
     return report

@@ -124,7 +124,9 @@ def _listing_saved(listing, new_period: bool = False) -> None:
         start_period(listing, date.today())
     db.session.flush()
     from ..alerts.services import listing_saved
+    from ..matches.services import refresh_for
 
+    refresh_for(db.session, listing)
     listing_saved(listing)
 
 
@@ -147,6 +149,9 @@ def close(user, listing) -> None:
         raise InvalidInput(_("Only an active or reserved listing can be closed."))
     listing.status = "closed"
     db.session.flush()
+    from ..matches.services import refresh_for
+
+    refresh_for(db.session, listing)
     _audit("listing.close", user, listing)
 
 

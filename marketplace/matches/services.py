@@ -208,6 +208,18 @@ def refresh_for(session, listing) -> int:
     return refresh_for_need(session, listing)
 
 
+# Past this many changed listings, ranking everything once is cheaper than one by one.
+REFRESH_ALL_FROM = 30
+
+
+def refresh_many(session, listings) -> int:
+    """After an import: the changed listings' matches, ranked again."""
+    listings = list(listings)
+    if len(listings) >= REFRESH_ALL_FROM:
+        return refresh_all(session)
+    return sum(refresh_for(session, listing) for listing in listings)
+
+
 # -- reading matches --------------------------------------------------------
 
 @dataclass

@@ -132,3 +132,25 @@ def test_pairing_ideas_name_the_uses_and_the_buyer_nearby(app, make):
     assert ideas, "a fly ash has uses"
     geopolymer = [i for i in ideas if i.application == "geopolymer_binder"]
     assert geopolymer and geopolymer[0].needs_nearby[0].counterpart.id == need.id
+
+
+def test_a_stream_posted_through_the_services_is_matched_at_once(app, make):
+    from marketplace.listings import services as listings
+    from marketplace.models import User
+
+    supplier = make.organisation(name="Heti Kuona Oy", place="Oulu", lat=65.01, lon=25.47)
+    buyer = make.organisation(name="Heti Ostaja Oy", place="Kittilä", lat=67.9, lon=25.0)
+    need = make.need(buyer, requirements=GEOPOLYMER, lat=67.9, lon=25.0, max_distance_km=500)
+    poster = make.user(supplier)
+    record = {"id": "ASH-1", "title": "Coal and peat fly ash", "category": "ash", "ewc_code": "10 01 02",
+              "composition": {k: v for k, v in FLY_ASH.items() if k != "amorphous_pct"},
+              "properties": {"amorphous_pct": 70.0}, "location": {"lat": 65.01, "lon": 25.47}}
+    with app.app_context():
+        stream = listings.create_stream(db.session.get(User, poster.id), record, publish=True)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Match).where(
+            Match.side_stream_id == stream.id, Match.need_id == need.id)) == 1
+        listings.close(db.session.get(User, poster.id), stream)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Match).where(
+            Match.side_stream_id == stream.id)) == 0
