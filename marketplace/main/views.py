@@ -36,7 +36,16 @@ def index():
             )
         ),
     }
-    return render_template("main/index.html", counts=counts)
+    newest_streams = db.session.scalars(
+        sa.select(SideStream).where(SideStream.visible_to_clause(current_user))
+        .order_by(SideStream.created_at.desc(), SideStream.id.desc()).limit(6)
+    ).all()
+    newest_needs = db.session.scalars(
+        sa.select(MaterialNeed).where(MaterialNeed.visible_to_clause(current_user))
+        .order_by(MaterialNeed.created_at.desc(), MaterialNeed.id.desc()).limit(4)
+    ).all()
+    return render_template("main/index.html", counts=counts, newest_streams=newest_streams,
+                           newest_needs=newest_needs)
 
 
 @bp.post("/language")
