@@ -164,7 +164,7 @@ def _detail(cls, listing_id: int):
         context["value_rows"] = [(k, values[k], V.unit_of(k), V.kind_of(k)) for k in ordered_keys(values)]
         majors = major_components(values)
         context["chart"] = json.dumps({"labels": [k for k, _v in majors], "values": [v for _k, v in majors],
-                                       "label": _("wt% of dry mass")}) if majors else ""
+                                       "label": _("wt%, dry basis")}) if majors else ""
         context["waste_title"] = listing.waste_code.title(language()) if listing.waste_code else ""
     else:
         context["legal"] = legal_limits(listing.application)
