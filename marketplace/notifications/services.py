@@ -90,9 +90,11 @@ def notify_deal_opened(deal, actor) -> int:
 
     sent = 0
     for user in _recipients(deal, actor, "state_change"):
-        context = _deal_context(deal, user)
-        _send(user, lambda: _("Sivuvirta: a deal is proposed to you"), "notifications/mail/deal_opened.txt",
-              actor=person_label(deal, actor, user), **context)
+        # Names and labels in the recipient's language, not the sender's.
+        with force_locale(user.language or "fi"):
+            context = _deal_context(deal, user)
+            _send(user, lambda: _("Sivuvirta: a deal is proposed to you"), "notifications/mail/deal_opened.txt",
+                  actor=person_label(deal, actor, user), **context)
         sent += 1
     return sent
 
@@ -103,10 +105,12 @@ def notify_state_change(deal, event, actor) -> int:
 
     sent = 0
     for user in _recipients(deal, actor, "state_change"):
-        context = _deal_context(deal, user)
-        _send(user, lambda: _("Sivuvirta: the deal is now %(state)s", state=str(STATE_LABELS[event.to_state]).lower()),
-              "notifications/mail/state_change.txt", event=event, state_labels=STATE_LABELS,
-              actor=person_label(deal, actor, user), **context)
+        # Names and labels in the recipient's language, not the sender's.
+        with force_locale(user.language or "fi"):
+            context = _deal_context(deal, user)
+            _send(user, lambda: _("Sivuvirta: the deal is now %(state)s", state=str(STATE_LABELS[event.to_state]).lower()),
+                  "notifications/mail/state_change.txt", event=event, state_labels=STATE_LABELS,
+                  actor=person_label(deal, actor, user), **context)
         sent += 1
     return sent
 
@@ -118,9 +122,11 @@ def notify_introduction(deal, actor) -> int:
 
     sent = 0
     for user in _recipients(deal, actor, "introduction"):
-        context = _deal_context(deal, user)
-        _send(user, lambda: _("Sivuvirta: you have been introduced"), "notifications/mail/introduction.txt",
-              actor=person_label(deal, actor, user), **context)
+        # Names and labels in the recipient's language, not the sender's.
+        with force_locale(user.language or "fi"):
+            context = _deal_context(deal, user)
+            _send(user, lambda: _("Sivuvirta: you have been introduced"), "notifications/mail/introduction.txt",
+                  actor=person_label(deal, actor, user), **context)
         sent += 1
     return sent
 
@@ -130,9 +136,11 @@ def notify_message(deal, message, actor) -> int:
 
     sent = 0
     for user in _recipients(deal, actor, "message"):
-        context = _deal_context(deal, user)
-        _send(user, lambda: _("Sivuvirta: a new message on a deal"), "notifications/mail/message.txt",
-              message=message, author=person_label(deal, actor, user), **context)
+        # Names and labels in the recipient's language, not the sender's.
+        with force_locale(user.language or "fi"):
+            context = _deal_context(deal, user)
+            _send(user, lambda: _("Sivuvirta: a new message on a deal"), "notifications/mail/message.txt",
+                  message=message, author=person_label(deal, actor, user), **context)
         sent += 1
     return sent
 

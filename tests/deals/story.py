@@ -43,7 +43,7 @@ def build_story(make, visibility="anonymous", tag="") -> Story:
     other = make.organisation(name="Sivullinen Oy" + tag, place="Oulu", lat=65.01, lon=25.47)
     story = Story(
         supplier=supplier, buyer=buyer, other=other,
-        supplier_member=make.user(supplier, email=f"kuona{tag}@example.fi", name="Saila Toimittaja"),
+        supplier_member=make.user(supplier, email=f"kuona{tag}@example.fi", name="Saila Toimittaja", language="fi"),
         buyer_member=make.user(buyer, email=f"osto{tag}@example.fi", name="Olli Ostaja", language="en"),
         outsider=make.user(other, email=f"sivu{tag}@example.fi", name="Sami Sivullinen"),
         broker=make.user(None, role="broker", email=f"valittaja{tag}@example.fi", name="Veera Välittäjä"),

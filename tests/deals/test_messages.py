@@ -80,7 +80,7 @@ def test_files_in_the_thread_are_for_participants_only(app, story):
 def test_a_file_of_another_kind_is_refused_and_nothing_is_kept(app, story):
     deal_id = open_deal(app, story)
     messages, files = _count(app, DealMessage), _count(app, Attachment)
-    response = login(app, story.supplier_member).post(f"/deals/{deal_id}/messages", data={
+    response = login(app, story.buyer_member).post(f"/deals/{deal_id}/messages", data={
         "body": "A script", "files": (io.BytesIO(b"#!/bin/sh\necho hi\n"), "run.sh")},
         content_type="multipart/form-data")
     assert response.status_code == 400
