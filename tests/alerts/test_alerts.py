@@ -170,3 +170,11 @@ def test_rename_change_frequency_and_delete(app, client, auth, make, people):
     assert client.post(f"/alerts/{saved_id}/delete").status_code == 302
     with app.app_context():
         assert db.session.get(SavedSearch, saved_id) is None
+
+
+def test_a_services_search_can_be_saved_from_its_page(app, client, auth, people):
+    auth.login("buyer@example.fi")
+    page = client.get("/providers/?q=leaching")
+    link = re.search(r'href="([^"]+)" id="save-search"', page.text).group(1).replace("&amp;", "&")
+    assert "/alerts/new/services" in link and "q=leaching" in link
+    assert client.get(link).status_code == 200
