@@ -51,5 +51,10 @@ def remove(user, attachment: Attachment) -> str | None:
     sha256 = attachment.sha256
     db.session.delete(attachment)
     db.session.flush()
+    if attachment.kind == "legal_evidence" and isinstance(listing, SideStream):
+        from ..compliance.evidence import require_legal_evidence
+
+        # The last decision behind a hazardous by-product cannot go; the 400 rolls back.
+        require_legal_evidence(listing)
     others = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == sha256))
     return None if others else sha256
