@@ -34,8 +34,8 @@ def _detail_url(singular: str):
 
 
 def _feature(listing, viewer, singular: str, url=None) -> dict:
-    lat, lon = listing.location_for(viewer)
     owner = listing.reveals_owner_to(viewer)
+    lat, lon = listing.location_for(viewer, revealed=owner)
     properties = {
         "id": listing.id, "title": listing.title,
         "url": url(listing.id) if url else url_for(f"listings.{singular}_detail", listing_id=listing.id),

@@ -209,7 +209,7 @@ def degrees_around(lat: float, km: float) -> float:
 # from the exact one; a frame this many degrees wider holds every approximate candidate.
 APPROXIMATION_SLACK_DEG = (APPROXIMATE_LAT_STEP / 2 + 1e-6, APPROXIMATE_LON_STEP / 2 + 1e-6)
 # A sphere's great-circle distance differs from the ellipsoid's geodesic by under 0.6 %:
-# beyond this margin of the radius the cheap one decides alone (SpatiaLite).
+# beyond this margin of the radius the cheap one decides alone (``_distance_at_most``).
 SPHERE_MARGIN = 0.01
 
 
@@ -246,26 +246,26 @@ def _distance_at_most(cls, lat: float, lon: float, metres: float, approximate: b
     plain lat/lon columns decides where it is more than ``SPHERE_MARGIN`` away from the
     radius, the ellipsoid only in the thin ring in between. Same answer; an undefined
     sphere value falls to the ellipsoid too."""
-    point = _point_expression(lat, lon)
-    postgresql = _dialect() == "postgresql"
+    dialect = _dialect()
     if approximate:
-        where = (sa.func.ST_SetSRID(sa.func.ST_MakePoint(cls.approximate_lon(), cls.approximate_lat()), 4326)
-                 if postgresql else sa.func.MakePoint(cls.approximate_lon(), cls.approximate_lat(), 4326))
+        # The same expression as the distance shown and sorted by (the model's).
+        exact = cls.distance_m_expression(lat, lon, dialect, approximate=True) <= metres
         sphere = _great_circle_m(cls.approximate_lat(), cls.approximate_lon(), lat, lon)
     else:
-        where = cls.location
-        sphere = _great_circle_m(cls.lat, cls.lon, lat, lon) if hasattr(cls, "lat") else None
-    if postgresql:
-        from geoalchemy2 import Geography
+        point = _point_expression(lat, lon)
+        if dialect == "postgresql":
+            from geoalchemy2 import Geography
 
-        exact = sa.func.ST_DWithin(sa.cast(where, Geography(srid=4326)), sa.cast(point, Geography(srid=4326)),
-                                   metres)
-    else:
-        exact = sa.func.ST_Distance(where, point, 1) <= metres
-        if sphere is None:
-            sphere = sa.func.ST_Distance(where, point, 0)
-    if sphere is None:
-        return exact
+            exact = sa.func.ST_DWithin(sa.cast(cls.location, Geography(srid=4326)),
+                                       sa.cast(point, Geography(srid=4326)), metres)
+        else:
+            exact = sa.func.ST_Distance(cls.location, point, 1) <= metres
+        if hasattr(cls, "lat"):
+            sphere = _great_circle_m(cls.lat, cls.lon, lat, lon)
+        elif dialect == "postgresql":
+            return exact
+        else:
+            sphere = sa.func.ST_Distance(cls.location, point, 0)
     return sa.case(
         (sphere > metres * (1 + SPHERE_MARGIN), sa.false()),
         (sphere < metres * (1 - SPHERE_MARGIN), sa.true()),
@@ -277,12 +277,15 @@ EARTH_MEAN_RADIUS_M = 6371008.8
 
 
 def _great_circle_m(lat_column, lon_column, lat: float, lon: float):
-    """Haversine distance in metres in SQL (SpatiaLite's math functions)."""
+    """Haversine distance in metres on the mean sphere, in plain SQL arithmetic (PostgreSQL's
+    and SpatiaLite's math functions)."""
     f = sa.func
     half_dlat = f.radians(lat_column - float(lat)) / 2
     half_dlon = f.radians(lon_column - float(lon)) / 2
     a = (f.power(f.sin(half_dlat), 2)
          + math.cos(math.radians(lat)) * f.cos(f.radians(lat_column)) * f.power(f.sin(half_dlon), 2))
+    if _dialect() == "postgresql":  # asin() of a rounding error above 1 is an error there (NULL on SQLite)
+        a = f.least(a, 1.0)
     return 2 * EARTH_MEAN_RADIUS_M * f.asin(f.sqrt(a))
 
 

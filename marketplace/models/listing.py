@@ -152,8 +152,10 @@ class ListingMixin:
             sa.select(sa.exists().where(on_listing, Deal.introduced_at.is_not(None)))
         ))
 
-    def location_for(self, user) -> tuple[float, float]:
-        if self.reveals_owner_to(user):
+    def location_for(self, user, revealed: bool | None = None) -> tuple[float, float]:
+        """The place shown to the user; ``revealed``: ``reveals_owner_to(user)`` when the
+        caller has asked it already (a map asks both for thousands of rows)."""
+        if self.reveals_owner_to(user) if revealed is None else revealed:
             return self.lat, self.lon
         return approximate(self.lat, self.lon)
 
