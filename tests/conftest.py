@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from marketplace import create_app
 from marketplace.db import create_engine, db
 from marketplace.extensions import limiter
-from marketplace.models import Base
 from marketplace.reference import sync_reference_data
 
 POSTGIS_URL = os.environ.get("SIVUVIRTA_TEST_POSTGIS_URL")
@@ -38,13 +37,18 @@ BACKENDS = ["spatialite"] + (["postgis"] if POSTGIS_URL else [])
 
 
 def build_schema(engine: sa.Engine) -> None:
+    """The schema as the migrations build it (not ``create_all``: on SpatiaLite GeoAlchemy2
+    takes the spatial indexes out of the shared metadata while it creates a table)."""
+    from sqlalchemy import orm
+
+    from marketplace import migrate
+
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
             connection.exec_driver_sql("CREATE SCHEMA public")
             connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
-        Base.metadata.create_all(connection)
-    from sqlalchemy import orm
+    migrate.upgrade(engine)
 
     with orm.Session(engine) as session:
         sync_reference_data(session)

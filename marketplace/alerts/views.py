@@ -2,6 +2,8 @@
 delete it; and the signed link in every alert that stops it without signing in."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,8 +24,11 @@ def _kind_labels():
 def alert_helpers():
     def save_search_url(kind):
         """The link of a search page's "Save this search": its filters, without the page."""
-        args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "sort", "bbox")}
-        return url_for("alerts.new", kind=kind, **args)
+        # The filters go in the query string as they are: a services search has a filter
+        # called 'kind' too, which must not clash with the route's own.
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "sort", "bbox")]
+        query = urlencode(args)
+        return url_for("alerts.new", kind=kind) + (f"?{query}" if query else "")
 
     return {"save_search_url": save_search_url, "FREQUENCY_LABELS": FREQUENCY_LABELS}
 

@@ -178,3 +178,11 @@ def test_a_services_search_can_be_saved_from_its_page(app, client, auth, people)
     link = re.search(r'href="([^"]+)" id="save-search"', page.text).group(1).replace("&amp;", "&")
     assert "/alerts/new/services" in link and "q=leaching" in link
     assert client.get(link).status_code == 200
+
+
+def test_a_services_search_with_a_kind_filter_keeps_it(app, client, auth, people):
+    auth.login("buyer@example.fi")
+    page = client.get("/providers/?kind=analysis_leaching")
+    assert page.status_code == 200
+    link = re.search(r'href="([^"]+)" id="save-search"', page.text).group(1).replace("&amp;", "&")
+    assert "/alerts/new/services?" in link and "kind=analysis_leaching" in link

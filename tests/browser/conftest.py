@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from sqlalchemy import orm
 
 CHROMIUM = os.environ.get("SIVUVIRTA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,16 +64,12 @@ def live_server(tmp_path_factory):
 
     from marketplace import create_app
     from marketplace.db import create_engine
-    from marketplace.models import Base
-    from marketplace.reference import sync_reference_data
+    from tests.conftest import build_schema
 
     folder = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{folder / 'live.sqlite'}"
     engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    with orm.Session(engine) as session:
-        sync_reference_data(session)
-        session.commit()
+    build_schema(engine)
     app = create_app({
         "DATABASE_URL": url,
         "ENGINE": engine,

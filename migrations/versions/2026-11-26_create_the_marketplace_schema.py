@@ -1,15 +1,15 @@
 """Create the marketplace schema
 
-Revision ID: ab9c63b7d295
+Revision ID: d7544c5c69c2
 Revises: 
-Create Date: 2026-11-25 23:30:24.561479
+Create Date: 2026-11-26 00:02:14.301311
 """
 from alembic import op
 import sqlalchemy as sa
 import geoalchemy2
 from geoalchemy2 import Geometry
 
-revision = 'ab9c63b7d295'
+revision = 'd7544c5c69c2'
 down_revision = None
 branch_labels = None
 depends_on = None
