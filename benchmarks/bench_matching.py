@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matching import Matcher, Need, Requirement  # noqa: E402
-from matching.table import CAT_CODE, StreamTable  # noqa: E402
+from matching.table import StreamTable  # noqa: E402
 
 TOWNS = [(65.85, 24.15), (65.74, 24.56), (65.01, 25.47), (64.68, 24.48), (63.84, 23.13), (61.31, 22.14),
          (67.66, 24.91), (67.42, 26.59), (66.71, 27.43), (66.50, 25.73), (63.68, 22.70), (65.58, 22.15),
