@@ -131,16 +131,7 @@ def parse_filters(args, user) -> Filters:
     f.km = _number(args, "km", f.errors, 0)
     if f.km is not None and f.km > MAX_RADIUS_KM:
         f.km = MAX_RADIUS_KM
-    f.near = (args.get("near") or "").strip()[:200]
-    if f.near:
-        _resolve_near(f, user)
-    elif f.km is not None:
-        f.errors["near"] = _("Give a place or choose one of your sites to search around.")
-    f.sort = args.get("sort", "") if args.get("sort") in SORTS else ""
-    try:
-        f.page = max(1, min(int(args.get("page", 1)), 10000))
-    except ValueError:
-        f.page = 1
+    parse_place_sort_page(f, args, user, SORTS)
     bbox = args.get("bbox")
     if bbox:
         try:
@@ -149,6 +140,21 @@ def parse_filters(args, user) -> Filters:
         except ValueError:
             f.errors["bbox"] = _("The map view is not understood.")
     return f
+
+
+def parse_place_sort_page(f, args, user, sorts) -> None:
+    """What every search page reads alike: the place to search around (its radius ``f.km``
+    already parsed), the sort order and the page number."""
+    f.near = (args.get("near") or "").strip()[:200]
+    if f.near:
+        _resolve_near(f, user)
+    elif f.km is not None:
+        f.errors["near"] = _("Give a place or choose one of your sites to search around.")
+    f.sort = args.get("sort", "") if args.get("sort") in sorts else ""
+    try:
+        f.page = max(1, min(int(args.get("page", 1)), 10000))
+    except ValueError:
+        f.page = 1
 
 
 def _resolve_near(f: Filters, user) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import orm
 from matching import vocabulary as V
 
 from ..db import db
-from ..listings.search import MAX_RADIUS_KM, _like, _resolve_near, _text_terms, within_clause
+from ..listings.search import MAX_RADIUS_KM, _like, _text_terms, parse_place_sort_page, within_clause
 from ..listings.values import parse_number, unknown_key_message
 from ..models import Organisation, ProviderService, ServiceProvider, Site
 from ..models.provider_service import PROVIDER_KINDS, SERVICE_KINDS, THEMES
@@ -96,16 +96,7 @@ def parse_filters(args, user) -> ServiceFilters:
             f.km = None
         else:
             f.km = min(f.km, MAX_RADIUS_KM)
-    f.near = (args.get("near") or "").strip()[:200]
-    if f.near:
-        _resolve_near(f, user)
-    elif f.km is not None:
-        f.errors["near"] = _("Give a place or choose one of your sites to search around.")
-    f.sort = args.get("sort", "") if args.get("sort") in SORTS else ""
-    try:
-        f.page = max(1, min(int(args.get("page", 1)), 10000))
-    except ValueError:
-        f.page = 1
+    parse_place_sort_page(f, args, user, SORTS)
     return f
 
 
