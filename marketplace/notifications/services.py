@@ -85,64 +85,44 @@ def _deal_context(deal, user) -> dict:
             "deal_url": _deal_url(deal)}
 
 
-def notify_deal_opened(deal, actor) -> int:
+def _notify_parties(deal, actor, kind: str, subject, template: str, person: str = "actor", **extra) -> int:
+    """Mail every participant who wants ``kind``, the acting one excepted. The context is
+    built under the recipient's locale, so names and labels come in their language."""
     from ..deals.services import person_label
 
     sent = 0
-    for user in _recipients(deal, actor, "state_change"):
-        # Names and labels in the recipient's language, not the sender's.
+    for user in _recipients(deal, actor, kind):
         with force_locale(user.language or "fi"):
-            context = _deal_context(deal, user)
-            _send(user, lambda: _("Sivuvirta: a deal is proposed to you"), "notifications/mail/deal_opened.txt",
-                  actor=person_label(deal, actor, user), **context)
+            context = {**_deal_context(deal, user), person: person_label(deal, actor, user), **extra}
+            _send(user, subject, template, **context)
         sent += 1
     return sent
+
+
+def notify_deal_opened(deal, actor) -> int:
+    return _notify_parties(deal, actor, "state_change", lambda: _("Sivuvirta: a deal is proposed to you"),
+                           "notifications/mail/deal_opened.txt")
 
 
 def notify_state_change(deal, event, actor) -> int:
-    from ..deals.services import person_label
     from ..deals.labels import STATE_LABELS
 
-    sent = 0
-    for user in _recipients(deal, actor, "state_change"):
-        # Names and labels in the recipient's language, not the sender's.
-        with force_locale(user.language or "fi"):
-            context = _deal_context(deal, user)
-            _send(user, lambda: _("Sivuvirta: the deal is now %(state)s", state=str(STATE_LABELS[event.to_state]).lower()),
-                  "notifications/mail/state_change.txt", event=event, state_labels=STATE_LABELS,
-                  actor=person_label(deal, actor, user), **context)
-        sent += 1
-    return sent
+    return _notify_parties(
+        deal, actor, "state_change",
+        lambda: _("Sivuvirta: the deal is now %(state)s", state=str(STATE_LABELS[event.to_state]).lower()),
+        "notifications/mail/state_change.txt", event=event, state_labels=STATE_LABELS)
 
 
 def notify_introduction(deal, actor) -> int:
     """Tell the parties who the other one is. Brokers learn nothing new, but the deal's
     broker hears of it when another broker introduced the parties."""
-    from ..deals.services import person_label
-
-    sent = 0
-    for user in _recipients(deal, actor, "introduction"):
-        # Names and labels in the recipient's language, not the sender's.
-        with force_locale(user.language or "fi"):
-            context = _deal_context(deal, user)
-            _send(user, lambda: _("Sivuvirta: you have been introduced"), "notifications/mail/introduction.txt",
-                  actor=person_label(deal, actor, user), **context)
-        sent += 1
-    return sent
+    return _notify_parties(deal, actor, "introduction", lambda: _("Sivuvirta: you have been introduced"),
+                           "notifications/mail/introduction.txt")
 
 
 def notify_message(deal, message, actor) -> int:
-    from ..deals.services import person_label
-
-    sent = 0
-    for user in _recipients(deal, actor, "message"):
-        # Names and labels in the recipient's language, not the sender's.
-        with force_locale(user.language or "fi"):
-            context = _deal_context(deal, user)
-            _send(user, lambda: _("Sivuvirta: a new message on a deal"), "notifications/mail/message.txt",
-                  message=message, author=person_label(deal, actor, user), **context)
-        sent += 1
-    return sent
+    return _notify_parties(deal, actor, "message", lambda: _("Sivuvirta: a new message on a deal"),
+                           "notifications/mail/message.txt", person="author", message=message)
 
 
 # -- the daily digest ------------------------------------------------------
