@@ -38,5 +38,6 @@ def sync_reference_data(session) -> dict:
 
 def normalise_ewc_code(code: str) -> str:
     """'100202', '10 02 02' or '10 02 02*' -> '10 02 02' (the hazard mark lives on the entry)."""
-    digits = code.replace(" ", "").rstrip("*")
-    return f"{digits[0:2]} {digits[2:4]} {digits[4:6]}"
+    from matching.contract import normalise_ewc
+
+    return normalise_ewc(code).rstrip("*")
