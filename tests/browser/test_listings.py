@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD, Factory
@@ -94,8 +95,8 @@ def test_buyer_finds_it_by_a_property_filter_and_on_the_map(page, live_server, p
     page.wait_for_url("**q=ladle**")
     page.click("main >> text=Show on the map")
     page.wait_for_url("**/streams/map?**")
-    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
-    assert "1 of 1" in page.locator("#map-status").inner_text()
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#map-status")).to_contain_text("1 of 1")
     page.locator("#browse-map").scroll_into_view_if_needed()
     page.locator(".leaflet-marker-icon").first.click()
     assert "High-lime ladle slag" in page.locator(".leaflet-popup-content").inner_text()
