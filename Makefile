@@ -56,14 +56,27 @@ run: install
 	@$(BIN)/python -m marketplace.demo --sign-ins
 	$(BIN)/flask --app marketplace run --port $(PORT)
 
-# A fresh PostGIS database for the tests when a local PostgreSQL answers.
+# A fresh PostGIS database for the tests when a local PostgreSQL answers. PostGIS is a
+# system package: apt-get when root on Debian/Ubuntu, else the tests run on SpatiaLite only.
 postgis-test-db:
-	@if command -v psql >/dev/null && psql "$(PG_ADMIN_URL)" -qtAc 'select 1' >/dev/null 2>&1; then \
-	  psql "$(PG_ADMIN_URL)" -qc 'DROP DATABASE IF EXISTS $(TEST_DB) WITH (FORCE)' >/dev/null && \
-	  psql "$(PG_ADMIN_URL)" -qc 'CREATE DATABASE $(TEST_DB)' >/dev/null && \
-	  psql "$(TEST_DB_URL)" -qc 'CREATE EXTENSION postgis' >/dev/null && \
-	  echo "PostGIS test database $(TEST_DB) ready"; \
-	else echo "No local PostgreSQL: the tests run on SpatiaLite only"; fi
+	@if ! command -v psql >/dev/null || ! psql "$(PG_ADMIN_URL)" -qtAc 'select 1' >/dev/null 2>&1; then \
+	  echo "No local PostgreSQL: the tests run on SpatiaLite only"; exit 0; \
+	fi; \
+	if [ -z "$$(psql "$(PG_ADMIN_URL)" -qtAc "select 1 from pg_available_extensions where name = 'postgis'")" ]; then \
+	  major=$$(psql "$(PG_ADMIN_URL)" -qtAc 'show server_version_num' | cut -c1-2); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing PostGIS for PostgreSQL $$major with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$major-postgis-3 >/dev/null; \
+	  else \
+	    echo "PostgreSQL runs without PostGIS: the tests run on SpatiaLite only."; \
+	    echo "  To test on PostGIS too (Debian/Ubuntu): sudo apt-get install -y postgresql-$$major-postgis-3"; \
+	    exit 0; \
+	  fi; \
+	fi; \
+	psql "$(PG_ADMIN_URL)" -qc 'DROP DATABASE IF EXISTS $(TEST_DB) WITH (FORCE)' >/dev/null && \
+	psql "$(PG_ADMIN_URL)" -qc 'CREATE DATABASE $(TEST_DB)' >/dev/null && \
+	psql "$(TEST_DB_URL)" -qc 'CREATE EXTENSION postgis' >/dev/null && \
+	echo "PostGIS test database $(TEST_DB) ready"
 
 test: install-test postgis-test-db
 	@if [ -z "$$SIVUVIRTA_TEST_POSTGIS_URL" ] && psql "$(TEST_DB_URL)" -qtAc 'select postgis_version()' >/dev/null 2>&1; then \
