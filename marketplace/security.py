@@ -23,6 +23,27 @@ class BoundedIntegerConverter(IntegerConverter):
         return number
 
 
+def parse_id(text) -> int | None:
+    """An id given in a parameter (``near=site:12``, ``stream=12``): ASCII digits naming a
+    number up to ``MAX_ID``, else None. Not ``str.isdigit`` alone, which takes '²' and
+    other digits ``int`` refuses, and not unbounded, which overflows the driver."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def parse_page(text, last: int = 10000) -> int:
+    """A page number from 1 to ``last`` (a larger one is the last); anything else is 1."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > len(str(last)):
+        return last
+    return max(1, min(int(text), last))
+
+
 def safe_next_url(target: str | None) -> str | None:
     """Only a path on this site: no scheme, no host, no protocol-relative '//evil'."""
     if not target:

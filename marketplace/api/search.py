@@ -28,7 +28,7 @@ PASSED_ON = ("q", "category", "chapter", "application", "qmin", "qmax", "near", 
 def _whole(text: str | None, name: str, default: int, low: int, high: int, errors: dict) -> int:
     if text in (None, ""):
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         errors[name] = _("A whole number from %(low)d to %(high)d.", low=low, high=high)
         return default
     return int(text)

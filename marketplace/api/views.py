@@ -271,7 +271,7 @@ def _limit(name: str, default: int, high: int) -> int:
     text = request.args.get(name)
     if text in (None, ""):
         return default
-    if not text.isdigit() or not 1 <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= high:
         raise InvalidInput(_("The request has errors."),
                            {name: _("A whole number from %(low)d to %(high)d.", low=1, high=high)})
     return int(text)

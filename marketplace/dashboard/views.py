@@ -12,7 +12,7 @@ from ..db import db
 from ..errors import InvalidInput
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS, number
 from ..models.base import utcnow
-from ..security import safe_next_url
+from ..security import parse_id, parse_page, safe_next_url
 from ..spreadsheets import csv_file, xlsx_file
 from . import impact as impact_service
 from . import marks_export as export_format
@@ -58,10 +58,7 @@ def _filters(form: PairingFilterForm) -> services.PairingFilters:
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return parse_page(request.args.get("page"))
 
 
 @bp.get("/")
@@ -103,15 +100,15 @@ def index():
 def mark():
     form = MarkForm()
     back = safe_next_url(form.next.data) or url_for("dashboard.index")
+    stream_id, need_id = parse_id(form.side_stream_id.data), parse_id(form.need_id.data)
     if form.validate():
         try:
-            services.mark_pairing(current_user, int(form.side_stream_id.data), int(form.need_id.data),
-                                  form.good.data == "1", form.reason.data)
+            if stream_id is None or need_id is None:
+                raise InvalidInput("", {"side_stream_id": _("There is no such pairing.")})
+            services.mark_pairing(current_user, stream_id, need_id, form.good.data == "1", form.reason.data)
         except InvalidInput as error:
             for name, message in error.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
-        except ValueError:
-            form.side_stream_id.errors = [_("There is no such pairing.")]
         else:
             flash(_("Your mark is kept: it will teach the matching."), "success")
             return redirect(back)
