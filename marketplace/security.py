@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 # The largest id both databases can hold (a signed 64-bit integer); a larger number in
@@ -67,6 +68,11 @@ def tile_origin() -> str:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind that many proxies, the client's address, scheme and host are the ones they
+        # pass on (rate limits per client, https links); never believed without them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.before_request
     def refuse_nul_characters():
