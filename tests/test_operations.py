@@ -99,5 +99,6 @@ def test_rate_limits_fall_back_to_memory_when_redis_goes_away(app, redis_server,
     server.wait()
     with caplog.at_level(logging.WARNING):
         assert client.get("/api/v1/side-streams").status_code == 200
-        assert client.post("/auth/login", data={"email": "nobody@example.fi", "password": "wrong one"}).status_code == 400
+        signing_in = client.post("/auth/login", data={"email": "nobody@example.fi", "password": "wrong one"})
+        assert signing_in.status_code == 400
     assert "falling back to in-memory storage" in caplog.text
