@@ -51,8 +51,18 @@ def _number_problem(text: str, schema: dict, whole: bool) -> str | None:
     return None
 
 
-def value_problem(text: str, schema: dict) -> str | None:
-    """What is wrong with one value of a query parameter, or None."""
+def _form_message(name: str) -> str:
+    """What a parameter whose value breaks its pattern should look like."""
+    forms = {
+        "near": _("A place name, lat,lon, or site:<id> of one of your organisation's sites."),
+        "prop": _("Write KEY:MIN:MAX, such as CaO:30: (either bound may be empty)."),
+        "chapter": _("Two digits, such as 10."),
+    }
+    return forms.get(name, _("Not in the form the API reference gives for it."))
+
+
+def value_problem(text: str, schema: dict, name: str = "") -> str | None:
+    """What is wrong with one value of the query parameter ``name``, or None."""
     if "enum" in schema:
         if text not in [str(choice) for choice in schema["enum"]]:
             return _("One of: %(values)s", values=", ".join(str(choice) for choice in schema["enum"]))
@@ -64,7 +74,7 @@ def value_problem(text: str, schema: dict) -> str | None:
         if len(text) > schema.get("maxLength", math.inf):
             return _("At most %(count)d characters.", count=schema["maxLength"])
         if "pattern" in schema and not re.search(schema["pattern"], text):
-            return _("Not in the form the API reference gives for it.")
+            return _form_message(name)
     return None
 
 
@@ -76,14 +86,14 @@ def problems(operation_id: str, args) -> dict[str, str]:
         values = args.getlist(name)
         if schema.get("type") == "array":
             for index, text in enumerate(values):
-                problem = value_problem(text, schema.get("items", {}))
+                problem = value_problem(text, schema.get("items", {}), name)
                 if problem:
                     found[f"{name}[{index}]"] = problem
             continue
         if len(values) > 1:
             found[name] = _("Give it once.")
         elif values:
-            problem = value_problem(values[0], schema)
+            problem = value_problem(values[0], schema, name)
             if problem:
                 found[name] = problem
     return found
