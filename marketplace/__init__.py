@@ -104,6 +104,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(alerts_bp)
     app.register_blueprint(lifecycle_bp)
 
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+
 
 def _init_templates(app: Flask) -> None:
     from .i18n import template_helpers

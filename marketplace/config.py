@@ -24,9 +24,11 @@ ENVIRONMENT = {
     "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent from cron"),
     "SIVUVIRTA_TILE_URL": ("TILE_URL", "map tile URL template; empty: only the offline base map"),
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
+    "SIVUVIRTA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", "reverse proxies in front whose X-Forwarded-* headers "
+                                                     "are believed; default 0"),
 }
 
-INT_SETTINGS = {"MAIL_PORT"}
+INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES"}
 BOOL_SETTINGS = {"MAIL_USE_TLS"}
 
 
@@ -50,6 +52,11 @@ def defaults(instance_path: str) -> dict:
         "SITE_URL": "http://127.0.0.1:5000",
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis down: count in this process's memory (Flask-Limiter logs a warning) rather
+        # than answer every limited request with 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # None by default: X-Forwarded-For is anyone's to write unless a proxy of ours sets it.
+        "TRUSTED_PROXIES": 0,
         "BABEL_DEFAULT_LOCALE": "fi",
         "LANGUAGES": ("fi", "en"),
         "WTF_CSRF_TIME_LIMIT": None,

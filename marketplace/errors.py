@@ -5,7 +5,7 @@ prefers JSON) with RFC 9457 problem details that name the field in error.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -90,4 +90,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         detail = error.description if error.code not in (404, 500) else ""
-        return _answer(error.code or 500, detail)
+        response = make_response(_answer(error.code or 500, detail))
+        # The exception's own headers belong to the answer whatever its body: Allow on a
+        # 405 (RFC 9110 section 15.5.6), WWW-Authenticate on a 401, Retry-After on a 429.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 # The largest id both databases can hold (a signed 64-bit integer); a larger number in
@@ -21,6 +22,27 @@ class BoundedIntegerConverter(IntegerConverter):
             # rules and answer 405 where the truth is 404.
             raise NotFound()
         return number
+
+
+def parse_id(text) -> int | None:
+    """An id given in a parameter (``near=site:12``, ``stream=12``): ASCII digits naming a
+    number up to ``MAX_ID``, else None. Not ``str.isdigit`` alone, which takes '²' and
+    other digits ``int`` refuses, and not unbounded, which overflows the driver."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def parse_page(text, last: int = 10000) -> int:
+    """A page number from 1 to ``last`` (a larger one is the last); anything else is 1."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > len(str(last)):
+        return last
+    return max(1, min(int(text), last))
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -46,6 +68,11 @@ def tile_origin() -> str:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind that many proxies, the client's address, scheme and host are the ones they
+        # pass on (rate limits per client, https links); never believed without them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.before_request
     def refuse_nul_characters():

@@ -14,6 +14,7 @@ from ..auth.permissions import require_admin, require_broker
 from ..db import db
 from ..errors import InvalidInput, NotFound
 from ..models import AuditEvent, User
+from ..security import parse_page
 from .forms import AuditFilterForm, RoleForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -22,10 +23,7 @@ PAGE_SIZE = 50
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return parse_page(request.args.get("page"))
 
 
 @bp.get("/users")

@@ -9,14 +9,17 @@ Answers add read-only members to the contract's records (``*Read`` schemas).
 from __future__ import annotations
 
 import copy
+import re
 
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from matching import vocabulary as V
 from matching.contract import load_schema
 
 from ..models import TOKEN_SCOPES
+from ..providers.vocabulary import kinds_measuring
 from .search import DEFAULT_SERVICES_PER_PAGE, MAX_PER_PAGE, MAX_SERVICES_PER_PAGE, SERVICE_SORTS, SORTS
 
 CONTRACT = {
@@ -377,6 +380,19 @@ PAGING = [
 ]
 
 
+# Query parameters whose every valid value the search accepts (tests/api/test_openapi.py runs
+# Schemathesis' positive and negative checks on them): a bound is a decimal number with a dot.
+_BOUND = r"[0-9]+(\.[0-9]+)?"
+# A place name (no colon), which may name no known place (404), or site:<id> of one of your sites.
+NEAR = {"type": "string", "maxLength": 200, "pattern": r"^([^:]*|site:[0-9]{1,18})$"}
+
+
+def prop_pattern() -> str:
+    """KEY:MIN:MAX with a key of the vocabulary and at least one bound."""
+    keys = "|".join(re.escape(key) for key in sorted(V.ALL_KEYS, key=lambda k: (-len(k), k)))
+    return rf"^({keys}):({_BOUND}:({_BOUND})?|:{_BOUND})$"
+
+
 def _search_parameters(kind: str) -> list[dict]:
     from ..models import APPLICATIONS, CATEGORIES
 
@@ -391,18 +407,18 @@ def _search_parameters(kind: str) -> list[dict]:
             _param("category", "Category of the stream.", {"enum": list(CATEGORIES)}),
             _param("chapter", "Chapter of the List of Waste (two digits, e.g. 10).",
                    {"type": "string", "pattern": "^[0-9]{2}$"}),
-            _param("prop", "A property range KEY:MIN:MAX in the vocabulary's unit; either bound may be empty "
-                           "(prop=CaO:30: is CaO at least 30 wt%). Repeat for several.",
-                   {"type": "array", "items": {"type": "string",
-                                               "pattern": "^(leach:)?[A-Za-z][A-Za-z0-9_]*:[0-9.]*:[0-9.]*$"}},
+            _param("prop", "A property range KEY:MIN:MAX, KEY a key of the vocabulary, in its unit; either "
+                           "bound may be empty, not both (prop=CaO:30: is CaO at least 30 wt%). Repeat for several.",
+                   {"type": "array", "items": {"type": "string", "pattern": prop_pattern()}},
                    style="form", explode=True),
         ]
     parameters += [
         _param("qmin", "Quantity at least, t/a.", {"type": "number", "minimum": 0}),
         _param("qmax", "Quantity at most, t/a.", {"type": "number", "minimum": 0}),
-        _param("near", "Search around: lat,lon in WGS 84 degrees, or a place name (Kemi).",
-               {"type": "string", "maxLength": 200}),
-        _param("radius_km", "With near: only listings within this many km (at most 2000).",
+        _param("near", "Search around: lat,lon in WGS 84 degrees, a place name (Kemi) or site:<id> of one of "
+                       "your organisation's sites. A place that is not found, or a site that is not yours, "
+                       "answers 404.", NEAR),
+        _param("radius_km", "With near: only listings within this many km (at most 2000); ignored without near.",
                {"type": "number", "exclusiveMinimum": 0, "maximum": 2000}),
         _param("sort", "relevance (with q), distance (with near), date (newest first) or quantity.",
                {"enum": list(SORTS)}),
@@ -418,7 +434,7 @@ def _listing_paths(plural: str, kind: str, record: str, read: str, page: str) ->
         f"/{plural}": {
             "get": {"operationId": f"{prefix}_list", "summary": str(TEXT[f"{prefix}_list"]),
                     "parameters": _search_parameters(kind),
-                    "responses": {"200": _json(f"#/components/schemas/{page}"), **_errors(400, 401, 429)}},
+                    "responses": {"200": _json(f"#/components/schemas/{page}"), **_errors(400, 401, 404, 429)}},
             "post": {"operationId": f"{prefix}_create", "summary": str(TEXT[f"{prefix}_create"]),
                      "security": write,
                      "parameters": [_param("draft", "true: keep it as a draft, unpublished.", {"type": "boolean"})],
@@ -486,11 +502,12 @@ def _service_parameters() -> list[dict]:
         _param("theme", "Theme of the regional strategy the provider works on.", {"enum": list(THEMES)}),
         _param("provider_kind", "Kind of provider.", {"enum": list(PROVIDER_KINDS)}),
         _param("key", "Analyses that measure this property key of the vocabulary (CaO, leach:Mo).",
-               {"type": "string", "maxLength": 100}),
+               {"enum": [key for key in V.ALL_KEYS if kinds_measuring(key)]}),
         _param("near", "Search around: lat,lon in WGS 84 degrees, a place name (Kemi) or site:<id> of one of "
-                       "your organisation's sites. The distance is to the provider's nearest site.",
-               {"type": "string", "maxLength": 200}),
-        _param("radius_km", "With near: only services with a site within this many km (at most 2000).",
+                       "your organisation's sites. The distance is to the provider's nearest site. A place "
+                       "that is not found, or a site that is not yours, answers 404.", NEAR),
+        _param("radius_km", "With near: only services with a site within this many km (at most 2000); "
+                            "ignored without near.",
                {"type": "number", "minimum": 0, "maximum": 2000}),
         _param("sort", "distance (with near; the default there), lead_time or name (the default).",
                {"enum": list(SERVICE_SORTS)}),
@@ -507,7 +524,7 @@ def _service_paths() -> dict:
         "/services": {"get": {
             "operationId": "service_list", "summary": str(TEXT["service_list"]), "description": visibility,
             "parameters": _service_parameters(),
-            "responses": {"200": _json("#/components/schemas/ServicePage"), **_errors(400, 401, 429)}}},
+            "responses": {"200": _json("#/components/schemas/ServicePage"), **_errors(400, 401, 404, 429)}}},
         "/services/{service_id}": {
             "parameters": [_param("service_id", "The site's id of the service.", {"type": "integer", "minimum": 0},
                                   "path")],

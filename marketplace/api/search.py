@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..listings import search as site_search
 from ..models import APPLICATIONS, CATEGORIES
 from ..providers import api as provider_api, search as provider_search
@@ -28,7 +28,7 @@ PASSED_ON = ("q", "category", "chapter", "application", "qmin", "qmax", "near", 
 def _whole(text: str | None, name: str, default: int, low: int, high: int, errors: dict) -> int:
     if text in (None, ""):
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         errors[name] = _("A whole number from %(low)d to %(high)d.", low=low, high=high)
         return default
     return int(text)
@@ -60,7 +60,7 @@ def site_arguments(args) -> tuple[MultiDict, int]:
         errors["sort"] = _("One of: %(values)s", values=", ".join(SORTS))
     _whole(args.get("page"), "page", 1, 1, 10000, errors)
     per_page = _whole(args.get("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors)
-    if args.get("radius_km") not in (None, ""):
+    if args.get("radius_km") not in (None, "") and out.get("near"):
         out["km"] = args["radius_km"]
     for i, text in enumerate(args.getlist("prop")):
         parts = _split_range(text)
@@ -78,6 +78,15 @@ def site_arguments(args) -> tuple[MultiDict, int]:
 _SITE_NAMES = {"km": "radius_km"}
 
 
+def _refuse(errors: dict[str, str]):
+    """400 for a search with errors; 404 where the only one is a well-formed ``near`` (the
+    OpenAPI document's pattern has passed it) that names no place or no site of the
+    reader's: the thing named is not found, the request itself is right."""
+    if set(errors) == {"near"}:
+        raise NotFound(_("The place to search around is not found."), errors)
+    raise InvalidInput(_("The search has errors."), errors)
+
+
 def run(model, args, viewer):
     """One page of ``model`` listings that ``viewer`` may find, as the site's search finds them."""
     arguments, per_page = site_arguments(args)
@@ -88,7 +97,7 @@ def run(model, args, viewer):
             if name.startswith("prop-"):
                 name = f"prop[{name[5:]}]"
             errors[_SITE_NAMES.get(name, name)] = message
-        raise InvalidInput(_("The search has errors."), errors)
+        _refuse(errors)
     page = site_search.search(model, filters, viewer, page_size=per_page, load_details=True)
     distances = {
         listing.id: site_search.shown_distance_km(listing, page.distances, filters, viewer)
@@ -115,7 +124,7 @@ def run_services(args, viewer):
         value = args.get(name)
         if value not in (None, ""):
             arguments[name] = value
-    if args.get("radius_km") not in (None, ""):
+    if args.get("radius_km") not in (None, "") and arguments.get("near"):
         arguments["km"] = args["radius_km"]
     sort = args.get("sort") or ""
     if sort and sort not in SERVICE_SORTS:
@@ -128,5 +137,5 @@ def run_services(args, viewer):
     for name, message in filters.errors.items():
         errors.setdefault(_SITE_NAMES.get(name, name), message)
     if errors:
-        raise InvalidInput(_("The search has errors."), errors)
+        _refuse(errors)
     return provider_search.search(filters, viewer, page_size=per_page), per_page

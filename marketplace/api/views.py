@@ -23,7 +23,8 @@ from .serialise import (
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(auth.authenticate)
-limiter.limit(auth.rate_limit, key_func=auth.rate_key, on_breach=auth.rate_limited)(bp)
+# One count per token (or user, or address) over the whole API, as docs/api.md says, not one per route.
+limiter.shared_limit(auth.rate_limit, scope="api", key_func=auth.rate_key, on_breach=auth.rate_limited)(bp)
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -271,7 +272,7 @@ def _limit(name: str, default: int, high: int) -> int:
     text = request.args.get(name)
     if text in (None, ""):
         return default
-    if not text.isdigit() or not 1 <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= high:
         raise InvalidInput(_("The request has errors."),
                            {name: _("A whole number from %(low)d to %(high)d.", low=1, high=high)})
     return int(text)

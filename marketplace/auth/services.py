@@ -58,6 +58,15 @@ def set_password(user: User, password: str) -> None:
     user.session_token = new_session_token()
 
 
+def sign_out(user: User) -> None:
+    """End the user's sessions on the server, not only in this browser: every session
+    cookie (and remember-me cookie) carries the session token, which changes here, so a
+    cookie copied before signing out signs nobody in afterwards. The user's sessions in
+    other browsers end too; they share the token."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
 # -- signing up ---------------------------------------------------------------------
 
 def organisation_problems(name: str, business_id: str, country: str, exclude_id: int | None = None) -> dict:
@@ -110,6 +119,9 @@ def sign_up(*, email: str, password: str, name: str, language: str, organisation
 
     existing = user_by_email(email)
     if existing is not None:
+        # Hashed all the same and thrown away: the answer for a taken address must cost
+        # the time of a new account's (Argon2id is most of it), or the time tells.
+        hash_password(password)
         send_mail(existing.email, existing.language, _l("Someone tried to sign up with your address"),
                   "auth/mail/signup_existing", user=existing,
                   login_url=url_for("auth.login", _external=True),

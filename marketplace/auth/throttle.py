@@ -11,11 +11,19 @@ Per-IP limits sit on the views themselves (``limiter.limit`` in views.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from limits import parse
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..extensions import limiter
+
+log = logging.getLogger(__name__)
+# Where the counts go while the shared storage (Redis) does not answer: this process's
+# memory, as Flask-Limiter's own fall-back does for the per-address limits. Sign-in goes on
+# working, throttled per worker, instead of failing with 500.
+_fallback = MemoryStorage()
 
 # Five failed sign-ins within 15 minutes lock the address for the next 15 minutes.
 SIGN_IN_FAILURES = parse("5 per 15 minutes")
@@ -30,8 +38,19 @@ def _key(kind: str, email: str) -> str:
     return f"sivuvirta:{kind}:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
+def _storage() -> Storage:
+    storage = limiter.storage
+    try:
+        if storage.check():
+            return storage
+    except Exception:  # noqa: BLE001 - whatever the storage's driver raises, it is unreachable
+        pass
+    log.warning("Rate limit storage unreachable: sign-in and reset throttles count in memory")
+    return _fallback
+
+
 def _strategy() -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(limiter.storage)
+    return MovingWindowRateLimiter(_storage())
 
 
 def sign_in_locked(email: str) -> bool:

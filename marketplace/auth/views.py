@@ -94,6 +94,7 @@ def _locked_message() -> str:
 @bp.post("/logout")
 @login_required
 def logout():
+    services.sign_out(current_user)
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("main.index"))

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from ..attachments import storage
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..listings import tabular
 from ..models.base import utcnow
+from ..spreadsheets import csv_file, xlsx_file
 from . import evaluation as evaluations, services
 from .forms import EvaluationForm, ProfileForm
 
@@ -112,11 +112,10 @@ def evaluation_export(year: int, fmt: str):
         lines = [header] + rows
         for criterion in report.criteria:
             lines += [[], [criterion.title] + [""] * (len(header) - 1), criterion.headers] + criterion.rows
-        body = tabular.write_csv(lines[0], [[tabular._cell(v) for v in row] for row in lines[1:]])
+        body = csv_file(lines[0], lines[1:])
         return _download(body, f"{stem}.csv", "text/csv; charset=utf-8")
     sheets = {_("Summary")[:31]: (header, rows)}
     for criterion in report.criteria:
-        sheets[criterion.key[:31]] = (criterion.headers, [[tabular._cell(v) if isinstance(v, str) else v for v in row]
-                                                            for row in criterion.rows])
-    return _download(tabular.write_xlsx(sheets), f"{stem}.xlsx",
+        sheets[criterion.key] = (criterion.headers, criterion.rows)
+    return _download(xlsx_file(sheets), f"{stem}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -12,6 +12,7 @@ from ..db import db
 from ..errors import DomainError, Forbidden, NotFound
 from ..i18n import language
 from ..models import Deal, Delivery, Organisation, Permit, SideStream, TransferDocument
+from ..security import parse_id
 from . import evidence, permits, transfer
 from .forms import PERMIT_KIND_LABELS, ConfirmForm, EvidenceCheckForm, PermitForm, TransferDocumentForm
 from .guide import GUIDE
@@ -192,7 +193,8 @@ def transfer_new(deal_id: int):
     delivery = None
     raw = request.values.get("delivery_id", "")
     if raw:
-        delivery = db.session.get(Delivery, int(raw)) if raw.isdigit() else None
+        delivery_id = parse_id(raw)
+        delivery = db.session.get(Delivery, delivery_id) if delivery_id is not None else None
         if delivery is None or delivery.deal_id != deal.id:
             raise NotFound()
     today = date.today()

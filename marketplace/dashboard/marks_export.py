@@ -9,12 +9,13 @@
 the three files side by side, ready for the command. Organisation names are left out."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 
 from matching import vocabulary
+
+from ..spreadsheets import csv_text
 
 BATCH_FILENAME = "batch.json"
 GROUP_OF_KIND = {"composition": "composition", "trace": "trace", "leaching": "leaching",
@@ -83,12 +84,9 @@ def marks_json(marks) -> str:
 
 
 def marks_csv(marks) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["need_id", "stream_id", "good", "reason", "batch"])
-    writer.writeheader()
-    for row in mark_rows(marks):
-        writer.writerow({**row, "good": "true" if row["good"] else "false", "batch": BATCH_FILENAME})
-    return out.getvalue()
+    rows = [[row["need_id"], row["stream_id"], "true" if row["good"] else "false", row["reason"], BATCH_FILENAME]
+            for row in mark_rows(marks)]
+    return csv_text(["need_id", "stream_id", "good", "reason", "batch"], rows)
 
 
 def batch_json(marks) -> str:

@@ -1,8 +1,6 @@
 """The brokers' dashboard, their marks on pairings, and the impact report."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
@@ -14,7 +12,8 @@ from ..db import db
 from ..errors import InvalidInput
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS, number
 from ..models.base import utcnow
-from ..security import safe_next_url
+from ..security import parse_id, parse_page, safe_next_url
+from ..spreadsheets import csv_file, xlsx_file
 from . import impact as impact_service
 from . import marks_export as export_format
 from . import services
@@ -59,10 +58,7 @@ def _filters(form: PairingFilterForm) -> services.PairingFilters:
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return parse_page(request.args.get("page"))
 
 
 @bp.get("/")
@@ -104,15 +100,15 @@ def index():
 def mark():
     form = MarkForm()
     back = safe_next_url(form.next.data) or url_for("dashboard.index")
+    stream_id, need_id = parse_id(form.side_stream_id.data), parse_id(form.need_id.data)
     if form.validate():
         try:
-            services.mark_pairing(current_user, int(form.side_stream_id.data), int(form.need_id.data),
-                                  form.good.data == "1", form.reason.data)
+            if stream_id is None or need_id is None:
+                raise InvalidInput("", {"side_stream_id": _("There is no such pairing.")})
+            services.mark_pairing(current_user, stream_id, need_id, form.good.data == "1", form.reason.data)
         except InvalidInput as error:
             for name, message in error.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
-        except ValueError:
-            form.side_stream_id.errors = [_("There is no such pairing.")]
         else:
             flash(_("Your mark is kept: it will teach the matching."), "success")
             return redirect(back)
@@ -217,39 +213,23 @@ def _export_rows(summary) -> tuple[list[str], list[list]]:
 def impact_csv():
     summary = impact_service.summarise(impact_service.all_impacts(db.session), _year_arg())
     header, rows = _export_rows(summary)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
     suffix = f"-{summary.year}" if summary.year else ""
-    return _download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", f"sivuvirta-impact{suffix}.csv")
+    return _download(csv_file(header, rows), "text/csv; charset=utf-8", f"sivuvirta-impact{suffix}.csv")
 
 
 @bp.get("/impact.xlsx")
 def impact_xlsx():
-    from openpyxl import Workbook
-
     summary = impact_service.summarise(impact_service.all_impacts(db.session), _year_arg())
-    header, rows = _export_rows(summary)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Deals")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    sheets = {_("Deals"): _export_rows(summary)}
     for title, groups, kind in ((_("By month"), summary.by_month, "month"),
                                 (_("By material"), summary.by_material, "material"),
                                 (_("By use"), summary.by_application, "application"),
                                 (_("By municipality"), summary.by_municipality, "municipality")):
-        part = book.create_sheet(title[:31])
-        part.append([title, _("Tonnes"), _("t CO2e avoided"), _("Value in all (EUR)")])
-        for key, totals in groups.items():
-            part.append([_label(kind, key), round(totals.tonnes, 3), round(totals.co2_t, 3),
-                         round(totals.value_eur, 2)])
-    buffer = io.BytesIO()
-    book.save(buffer)
+        sheets[title] = ([title, _("Tonnes"), _("t CO2e avoided"), _("Value in all (EUR)")],
+                         [[_label(kind, key), round(totals.tonnes, 3), round(totals.co2_t, 3),
+                           round(totals.value_eur, 2)] for key, totals in groups.items()])
     suffix = f"-{summary.year}" if summary.year else ""
-    return _download(buffer.getvalue(),
+    return _download(xlsx_file(sheets),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"sivuvirta-impact{suffix}.xlsx")
 

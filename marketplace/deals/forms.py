@@ -7,6 +7,7 @@ from wtforms.validators import ValidationError, DataRequired, InputRequired, Len
 from wtforms.widgets import TextInput
 
 from ..listings.values import parse_number
+from ..security import parse_id
 
 _REQUIRED = _l("This field is required.")
 
@@ -48,7 +49,7 @@ class TermsForm(FlaskForm):
     version = HiddenField()
 
     def validate_version(self, field):
-        if not (field.data or "").isdigit():
+        if parse_id(field.data) is None:
             raise ValidationError(_l("Reload the page and try again."))
 
 
@@ -66,7 +67,7 @@ class TransitionForm(FlaskForm):
     version = HiddenField()
 
     def validate_version(self, field):
-        if not (field.data or "").isdigit():
+        if parse_id(field.data) is None:
             raise ValidationError(_l("Reload the page and try again."))
 
 

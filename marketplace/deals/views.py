@@ -12,6 +12,7 @@ from ..db import db
 from ..errors import DomainError, InvalidInput
 from ..models import DealMessage, MaterialNeed, SideStream
 from ..models.deal import NEEDS_REASON
+from ..security import parse_id
 from . import permissions, services
 from .forms import DeliveryForm, MessageForm, OpenDealForm, TermsForm, TransitionForm
 from .labels import STATE_CSS, STATE_LABELS, TRANSITION_LABELS
@@ -53,9 +54,8 @@ def index():
 
 
 def _pairing_from(values) -> tuple[SideStream, MaterialNeed]:
-    try:
-        stream_id, need_id = int(values.get("side_stream_id", "")), int(values.get("need_id", ""))
-    except ValueError:
+    stream_id, need_id = parse_id(values.get("side_stream_id")), parse_id(values.get("need_id"))
+    if stream_id is None or need_id is None:
         abort(404)
     stream = db.session.get(SideStream, stream_id)
     need = db.session.get(MaterialNeed, need_id)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from ..errors import InvalidInput, NotFound
 from ..models import MaterialNeed, SideStream
+from ..spreadsheets import csv_file, xlsx_file
 from . import tabular
 from .records import need_to_record, stream_to_record
 from .search import parse_filters, search
@@ -99,8 +100,8 @@ def export_response(cls, fmt: str, args, viewer):
         return _download(body.encode("utf-8"), f"{stem}.json", "application/json")
     header, rows = table(kind, records)
     if fmt == "csv":
-        return _download(tabular.write_csv(header, rows), f"{stem}.csv", "text/csv; charset=utf-8")
-    return _download(tabular.write_xlsx({kind: (header, rows)}), f"{stem}.xlsx",
+        return _download(csv_file(header, rows), f"{stem}.csv", "text/csv; charset=utf-8")
+    return _download(xlsx_file({kind: (header, rows)}, freeze="C2"), f"{stem}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -128,10 +129,10 @@ def template_file(kind: str, fmt: str) -> Response:
         return _download(body.encode("utf-8"), f"sivuvirta-{kind}-template.json", "application/json")
     header, rows = table(kind, records)
     if fmt == "csv":
-        return _download(tabular.write_csv(header, rows), f"sivuvirta-{kind}-template.csv",
+        return _download(csv_file(header, rows), f"sivuvirta-{kind}-template.csv",
                          "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _download(tabular.write_xlsx({kind: (header, rows)}), f"sivuvirta-{kind}-template.xlsx",
+        return _download(xlsx_file({kind: (header, rows)}, freeze="C2"), f"sivuvirta-{kind}-template.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     raise NotFound()
 

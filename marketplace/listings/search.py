@@ -19,6 +19,7 @@ from ..db import db
 from ..models import APPLICATIONS, CATEGORIES, MaterialNeed, MeasuredValue, Organisation, SideStream, Site
 from ..models.listing import (APPROXIMATE_LAT_STEP, APPROXIMATE_LON_STEP, SEARCHABLE_STATUSES, ListingRow,
                                OrganisationRow)
+from ..security import parse_id, parse_page
 from . import gazetteer
 from .knowledge import application_categories
 from .values import parse_number
@@ -151,17 +152,14 @@ def parse_place_sort_page(f, args, user, sorts) -> None:
     elif f.km is not None:
         f.errors["near"] = _("Give a place or choose one of your sites to search around.")
     f.sort = args.get("sort", "") if args.get("sort") in sorts else ""
-    try:
-        f.page = max(1, min(int(args.get("page", 1)), 10000))
-    except ValueError:
-        f.page = 1
+    f.page = parse_page(args.get("page"))
 
 
 def _resolve_near(f: Filters, user) -> None:
     """'site:<id>' (one of the user's sites), 'lat,lon', or a place name from the gazetteer."""
     if f.near.startswith("site:"):
-        site_id = f.near[5:]
-        site = db.session.get(Site, int(site_id)) if site_id.isdigit() else None
+        site_id = parse_id(f.near[5:])
+        site = db.session.get(Site, site_id) if site_id is not None else None
         if site is None or not (user and user.is_authenticated and user.is_member_of(site.organisation_id)):
             f.errors["near"] = _("Choose one of your organisation's sites.")
             return

@@ -59,9 +59,6 @@ def _cell(value):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # a spreadsheet would run it as a formula (CSV injection)
-        return "'" + value
     return value
 
 
@@ -231,30 +228,3 @@ def kind_of_rows(rows: list[dict]) -> str | None:
     if "application" in columns:
         return "needs"
     return None
-
-
-def write_csv(header: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(sheets: dict[str, tuple[list[str], list]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    workbook.remove(workbook.active)
-    for name, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(name)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "C2"
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -10,6 +10,7 @@ from flask import Response, jsonify, url_for
 from ..errors import InvalidInput, NotFound
 from ..listings import tabular
 from ..listings.search import site_coordinates
+from ..spreadsheets import csv_file
 from . import vocabulary
 from .search import parse_filters, search
 
@@ -76,7 +77,7 @@ def export_response(fmt: str, args, viewer) -> Response:
     if fmt == "json":
         body = json.dumps({"services": records}, ensure_ascii=False, indent=1).encode("utf-8")
         return _download(body, f"{stem}.json", "application/json")
-    body = tabular.write_csv(list(COLUMNS), [_row(r) for r in records])
+    body = csv_file(list(COLUMNS), [_row(r) for r in records])
     return _download(body, f"{stem}.csv", "text/csv; charset=utf-8")
 
 

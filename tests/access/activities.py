@@ -25,7 +25,11 @@ def extend_world(world, make):
 RULES = [
     Rule("activities.index", lambda w: "/activities/", expect=signed_in(200)),
     Rule("activities.new", lambda w: "/activities/new", expect=only(BROKERS, 200)),
+    # Posted without a title: the brokers are told what is missing (400), nothing changes.
+    Rule("activities.new", lambda w: "/activities/new", method="POST", expect=only(BROKERS, 400)),
     Rule("activities.edit", lambda w: f"/activities/{w.activity}/edit", expect=only(BROKERS, 200)),
+    Rule("activities.edit", lambda w: f"/activities/{w.activity}/edit", method="POST",
+         data=lambda w: {"title_fi": ""}, expect=only(BROKERS, 400)),
     Rule("activities.detail", lambda w: f"/activities/{w.activity}", expect=signed_in(200)),
     Rule("activities.sign_up", lambda w: f"/activities/{w.activity}/signup", method="POST",
          expect=only(MEMBERS, 302)),

@@ -28,6 +28,8 @@ RULES = [
     Rule("cluster.index", lambda w: "/cluster/", expect=everyone(200)),
     Rule("cluster.strategy", lambda w: "/cluster/strategy", expect=everyone(200)),
     Rule("cluster.edit", lambda w: "/cluster/edit", expect=only(BROKERS, 200)),
+    Rule("cluster.edit", lambda w: "/cluster/edit", method="POST", data=lambda w: {"name_fi": "x" * 201},
+         expect=only(BROKERS, 400)),
     Rule("cluster.evaluation_index", lambda w: "/cluster/evaluation", expect=only(BROKERS, 302)),
     Rule("cluster.evaluation", lambda w: "/cluster/evaluation/2026", expect=only(BROKERS, 200)),
     Rule("cluster.evaluation", lambda w: "/cluster/evaluation/2026", method="POST",

@@ -45,6 +45,10 @@ RULES = [
     Rule("deals.detail", lambda w: f"/deals/{w.deal}", expect=only(PARTIES, 200, others=404)),
     Rule("deals.new", lambda w: f"/deals/new?side_stream_id={w.stream_public.id}&need_id={w.need_b_open.id}",
          expect=only(PARTIES, 200, others=403)),
+    Rule("deals.new", lambda w: f"/deals/new?side_stream_id={w.stream_public.id}&need_id={w.need_b_open.id}",
+         method="POST", data=lambda w: {"side_stream_id": w.stream_public.id, "need_id": w.need_b_open.id,
+                                        "tonnes_per_year": "lots"},
+         expect=only(PARTIES, 400, others=403)),
     # Bad input: those who may see the deal are told what is wrong (400), nothing changes.
     Rule("deals.terms", lambda w: f"/deals/{w.deal}/terms", method="POST",
          data=lambda w: {"tonnes_per_year": "lots", "version": "1"}, expect=only(PARTIES, 400, others=404)),
@@ -58,4 +62,6 @@ RULES = [
     Rule("deals.attachment", lambda w: f"/deals/{w.deal}/files/{w.deal_file}",
          expect=only(PARTIES, 200, others=404)),
     Rule("notifications.settings", lambda w: "/notifications/settings", expect=signed_in(200)),
+    # Posted as shown (an empty post keeps the settings): saved, for one's own account only.
+    Rule("notifications.settings", lambda w: "/notifications/settings", method="POST", expect=signed_in(302)),
 ]

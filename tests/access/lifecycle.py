@@ -8,4 +8,6 @@ RULES = [
          data=lambda w: {"months": "13"}, expect=only(OWNERS_A, 400)),
     Rule("lifecycle.close", lambda w: f"/lifecycle/streams/{w.stream_public.id}/close",
          expect=only(OWNERS_A, 200)),
+    Rule("lifecycle.close", lambda w: f"/lifecycle/streams/{w.stream_public.id}/close", method="POST",
+         data=lambda w: {"outcome": ""}, expect=only(OWNERS_A, 400)),
 ]

@@ -46,8 +46,8 @@ def _hidden_provider():
     return expect
 
 
-def _new_provider():
-    expect = only({"member_a", "org_admin_a"}, 200)
+def _new_provider(status: int = 200):
+    expect = only({"member_a", "org_admin_a"}, status)
     # Already providers: sent to their own page.
     expect["member_b"] = expect["unverified"] = 302
     return expect
@@ -69,14 +69,25 @@ RULES = [
     Rule("providers.detail", lambda w: f"/providers/{w.provider_b.id}", expect=everyone(200)),
     Rule("providers.detail", lambda w: f"/providers/{w.provider_hidden.id}", expect=_hidden_provider()),
     Rule("providers.new", lambda w: "/providers/new", expect=_new_provider()),
+    Rule("providers.new", lambda w: "/providers/new", method="POST", expect=_new_provider(400)),
     Rule("providers.edit", lambda w: f"/providers/{w.provider_b.id}/edit", expect=only(PROVIDER_B, 200)),
+    Rule("providers.edit", lambda w: f"/providers/{w.provider_b.id}/edit", method="POST",
+         data=lambda w: {"kinds": "bogus"}, expect=only(PROVIDER_B, 400)),
     Rule("providers.service_new", lambda w: f"/providers/{w.provider_b.id}/services/new",
          expect=only(PROVIDER_B, 200)),
+    Rule("providers.service_new", lambda w: f"/providers/{w.provider_b.id}/services/new", method="POST",
+         expect=only(PROVIDER_B, 400)),
     Rule("providers.service_edit", lambda w: f"/providers/{w.provider_b.id}/services/{w.xrf_b.id}/edit",
          expect=only(PROVIDER_B, 200)),
+    Rule("providers.service_edit", lambda w: f"/providers/{w.provider_b.id}/services/{w.xrf_b.id}/edit",
+         method="POST", data=lambda w: {"kind": "bogus"}, expect=only(PROVIDER_B, 400)),
     Rule("providers.request_new",
          lambda w: f"/providers/services/{w.leaching_b.id}/request?stream={w.stream_anonymous.id}&keys=leach:Mo",
          expect=only({"member_a", "org_admin_a"} | BROKERS, 200)),
+    Rule("providers.request_new",
+         lambda w: f"/providers/services/{w.leaching_b.id}/request?stream={w.stream_anonymous.id}&keys=leach:Mo",
+         method="POST", data=lambda w: {"body": "x" * 10_001},
+         expect=only({"member_a", "org_admin_a"} | BROKERS, 400)),
     Rule("providers.requests_index", lambda w: "/providers/requests", expect=signed_in(200)),
     Rule("providers.request_detail", lambda w: f"/providers/requests/{w.service_request.id}", expect=_party(200)),
     Rule("providers.request_attachment",

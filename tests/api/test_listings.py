@@ -122,7 +122,9 @@ def test_search_with_near_gives_distances_from_what_the_reader_may_see(client, w
     ("page=0", "page"),
     ("prop=CaO>30", "prop[0]"),
     ("prop=Calcium:1:", "prop[0]"),
-    ("radius_km=10", "near"),
+    ("prop=CaO::", "prop[0]"),
+    ("q=" + "k" * 201, "q"),
+    ("near=site:99999999999999999999", "near"),
     ("chapter=1", "chapter"),
     ("application=magic", "application"),
 ])
@@ -131,6 +133,18 @@ def test_search_names_the_bad_parameter(client, world, query, field):
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert field in {e["field"] for e in response.get_json()["errors"]}
+
+
+@pytest.mark.parametrize("query, status", [
+    ("near=Atlantis", 404), ("near=site:999999", 404), ("near=91,0", 404), ("radius_km=10", 200),
+])
+def test_a_well_formed_place_that_is_not_found_is_404_and_a_radius_alone_is_ignored(client, world, query, status):
+    """The OpenAPI document calls these valid: none answers 400."""
+    response = client.get(f"/api/v1/side-streams?{query}")
+    assert response.status_code == status
+    if status == 404:
+        assert response.mimetype == "application/problem+json"
+        assert [e["field"] for e in response.get_json()["errors"]] == ["near"]
 
 
 def test_needs_search(client, world):

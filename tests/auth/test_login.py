@@ -24,6 +24,26 @@ def test_sign_in_and_out(client, user):
     assert client.get("/auth/account").status_code == 302
 
 
+
+def test_a_session_cookie_copied_before_sign_out_no_longer_works(app, client, user):
+    login(client, user.email)
+    name = app.config["SESSION_COOKIE_NAME"]
+    copied = app.test_client()
+    copied.set_cookie(name, client.get_cookie(name, domain="sivuvirta.test").value, domain="sivuvirta.test")
+    assert copied.get("/auth/account").status_code == 200
+    assert client.post("/auth/logout").status_code == 302
+    assert copied.get("/auth/account").status_code == 302
+
+
+def test_sign_out_ends_the_remembered_session_too(app, client, user):
+    name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login(client, user.email, remember="y")
+    remembered = client.get_cookie(name, domain="sivuvirta.test").value
+    client.post("/auth/logout")
+    later = app.test_client()
+    later.set_cookie(name, remembered, domain="sivuvirta.test")
+    assert later.get("/auth/account").status_code == 302
+
 def test_wrong_password_and_unknown_address_answer_alike(client, user):
     wrong = login(client, user.email, "not the password at all")
     unknown = login(client, "nobody@example.fi", "not the password at all")

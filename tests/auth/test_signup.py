@@ -95,6 +95,21 @@ def test_existing_address_answers_the_same_and_mails_the_owner(app, client, make
     assert "/auth/reset" in mail.body
 
 
+
+def test_a_taken_address_costs_the_same_password_hashing_as_a_new_one(app, client, make, monkeypatch):
+    """Counted, not timed: Argon2id is what makes a sign-up slow, so both answers hash once."""
+    from marketplace.auth import services
+
+    make.user(make.organisation(), email="owner@example.fi")
+    hashed = []
+    real = services.hash_password
+    monkeypatch.setattr(services, "hash_password", lambda password: hashed.append(password) or real(password))
+    assert signup(client, email="someone.new@example.fi").status_code == 302
+    assert signup(app.test_client(), email="owner@example.fi", organisation_name="Toinen Oy",
+                  business_id=valid_business_id(9003)).status_code == 302
+    assert hashed == [PASSWORD, PASSWORD]
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"organisation_name": ""}, "organisation_name", "This field is required."),
     ({"business_id": "1234567-8"}, "business_id", "Enter a valid Finnish business ID"),

@@ -107,11 +107,12 @@ def test_buyer_finds_it_by_a_property_filter_and_on_the_map(page, live_server, p
 def test_an_import_with_one_bad_row_shows_the_error_and_writes_nothing(page, live_server, people, tmp_path):
     from marketplace.listings import tabular
     from marketplace.listings.importer import EXAMPLE
+    from marketplace.spreadsheets import csv_file
 
     good = dict(EXAMPLE["side_streams"][0], id="B1", title="Imported slag one")
     bad = dict(EXAMPLE["side_streams"][0], id="B2", title="Imported slag two",
                composition={"SiO2": 30.0, "CaO": 142.0})
-    body = tabular.write_csv(tabular.stream_header(), [tabular.stream_row(good), tabular.stream_row(bad)])
+    body = csv_file(tabular.stream_header(), [tabular.stream_row(good), tabular.stream_row(bad)])
     path = tmp_path / "streams.csv"
     path.write_bytes(body)
     sign_in(page, people["supplier"].email)

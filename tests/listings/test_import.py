@@ -10,6 +10,7 @@ from marketplace.db import db
 from marketplace.listings import tabular
 from marketplace.listings.importer import EXAMPLE, import_batch
 from marketplace.models import MaterialNeed, Organisation, SideStream
+from marketplace.spreadsheets import csv_file, xlsx_file
 
 CONTRACT_EXAMPLE = json.loads(open("/work/shared/contract/example.json", encoding="utf-8").read()) \
     if __import__("os").path.exists("/work/shared/contract/example.json") else copy.deepcopy(EXAMPLE)
@@ -85,7 +86,7 @@ def test_csv_import_reports_rows_and_fields(app, client, auth, member):
     rows = [tabular.stream_row(r) for r in records]
     rows[1][header.index("category")] = "dregz"
     rows[2][header.index("quantity_t_per_year")] = "paljon"
-    body = tabular.write_csv(header, rows)
+    body = csv_file(header, rows)
     page = _upload(client, "streams.csv", body)
     assert _count(app) == 0
     assert "row 3" in page.text and "category" in page.text
@@ -96,9 +97,9 @@ def test_xlsx_round_trip_with_semicolon_lists_and_requirements(app, client, auth
     auth.login("importer@example.fi")
     doc = _batch()
     header, rows = tabular.need_header(3), [tabular.need_row(r, 3) for r in doc["needs"]]
-    workbook = tabular.write_xlsx({"needs": (header, rows),
-                                   "side_streams": (tabular.stream_header(),
-                                                    [tabular.stream_row(r) for r in doc["side_streams"]])})
+    workbook = xlsx_file({"needs": (header, rows),
+                          "side_streams": (tabular.stream_header(),
+                                           [tabular.stream_row(r) for r in doc["side_streams"]])})
     page = _upload(client, "listings.xlsx", workbook)
     assert "3 side streams created" in page.text and "2 needs created" in page.text
     with app.app_context():
