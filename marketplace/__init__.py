@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals()
     _init_templates(app)
 
     from .cli import register_commands
@@ -103,6 +104,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(compliance_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(lifecycle_bp)
+
+
+def _connect_signals() -> None:
+    """The after-save hooks of listings (marketplace.signals), in one list. Connecting is
+    idempotent, so building several apps in one process connects each receiver once."""
+    from .alerts.hooks import connect_signals as alerts
+    from .lifecycle.hooks import connect_signals as lifecycle
+    from .matches.hooks import connect_signals as matches
+
+    for connect in (lifecycle, matches, alerts):
+        connect()
 
 
 def _init_templates(app: Flask) -> None:

@@ -10,11 +10,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .. import signals
 from ..db import db
 from ..errors import Forbidden, InvalidInput
+from ..listings import services as listing_services
+from ..mail import queue_mail
 from ..models import (
     CLOSING_REASONS, ListingClosure, ListingReminder, Match, MaterialNeed, SideStream, User,
 )
@@ -62,16 +66,8 @@ def renew(user, listing, months, today: date | None = None) -> date:
     today = today or date.today()
     listing.published_until = add_months(today, _months(months))
     db.session.flush()
-    _refresh_matches(listing)
+    signals.listings_renewed.send(user, listings=[listing])
     return listing.published_until
-
-
-def _refresh_matches(listing) -> None:
-    try:
-        from ..matches.services import refresh_for
-    except ImportError:  # pragma: no cover
-        return
-    refresh_for(db.session, listing)
 
 
 def default_tonnes(listing) -> float | None:
@@ -92,8 +88,6 @@ def close(user, listing, reason: str, note: str = "", tonnes: float | None = Non
         errors["tonnes"] = _("Must be at least %(minimum)s.", minimum=0)
     if errors:
         raise InvalidInput(_("The form has errors."), errors)
-    from ..listings import services as listing_services
-
     listing_services.close(user, listing)  # ranks its matches away
     closure = ListingClosure(reason=reason, note=(note or "").strip()[:5000],
                              tonnes=tonnes if tonnes is not None else default_tonnes(listing),
@@ -114,8 +108,6 @@ def _owners(listing) -> list[User]:
 
 
 def _listing_url(listing) -> str:
-    from flask import url_for
-
     endpoint = "listings.stream_detail" if isinstance(listing, SideStream) else "listings.need_detail"
     return url_for(endpoint, listing_id=listing.id, _external=True)
 
@@ -123,8 +115,6 @@ def _listing_url(listing) -> str:
 def send_reminders(today: date | None = None) -> int:
     """Mail the owners of listings whose period ends within two weeks, once a period.
     Returns the number of listings reminded."""
-    from ..mail import queue_mail
-
     today = today or date.today()
     horizon = today + timedelta(days=REMINDER_DAYS)
     reminded = 0

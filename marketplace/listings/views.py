@@ -19,10 +19,9 @@ from ..models import Attachment, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, services
 from .forms import NeedForm, StreamForm, set_site_choices
 from .knowledge import legal_limits, prefill_requirements
-from .records import listing_ref
+from .records import MATERIAL_TYPE_NAMES, listing_ref
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
 from .values import major_components, ordered_keys, parse_lab_report
-from ..compliance import evidence as compliance_evidence
 
 bp = Blueprint("listings", __name__)
 
@@ -161,11 +160,13 @@ def _detail(cls, listing_id: int):
             .order_by(Attachment.id)).all()
     if cls is SideStream:
         values = listing.values_by_property if details else {}
-        context["value_rows"] = [(k, values[k], V.unit_of(k), V.kind_of(k)) for k in ordered_keys(values)]
-        majors = major_components(values)
+        below = listing.below_detection_keys if details else frozenset()
+        context["value_rows"] = [(k, values[k], V.unit_of(k), V.kind_of(k), k in below) for k in ordered_keys(values)]
+        majors = major_components({k: v for k, v in values.items() if k not in below})
         context["chart"] = json.dumps({"labels": [k for k, _v in majors], "values": [v for _k, v in majors],
                                        "label": _("wt%, dry basis")}) if majors else ""
         context["waste_title"] = listing.waste_code.title(language()) if listing.waste_code else ""
+        context["material_type_name"] = MATERIAL_TYPE_NAMES.get(listing.material_type, listing.material_type)
     else:
         context["legal"] = legal_limits(listing.application)
     return render_template(f"listings/{_kind_of(cls)[:-1]}_detail.html", **context)
@@ -273,48 +274,26 @@ def parse_or_none(text):
         return None
 
 
-def _stream_extra(form, record) -> tuple[dict, dict]:
-    """The form's fields beyond the contract, and their problems."""
-    extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
-             "hazardous_properties": list(form.hazardous_properties.data or []),
-             "hazard_note": (form.hazard_note.data or "").strip()}
-    problems = {}
-    code = record.get("ewc_code")
-    if code:
-        from ..reference import normalise_ewc_code
-
-        entry = db.session.get(WasteCode, normalise_ewc_code(code)) if len(code.replace(" ", "").rstrip("*")) == 6 else None
-        if entry is not None and entry.hazardous and not (extra["hazardous_properties"] or extra["hazard_note"]):
-            problems["hazardous_properties"] = _(
-                "%(code)s* is a hazardous entry: tick its hazardous properties or describe the "
-                "assessment.", code=entry.code)
-    if not (code and _is_hazardous(code)):
-        extra["hazardous_properties"], extra["hazard_note"] = [], ""
-    return extra, problems
-
-
-def _is_hazardous(code: str) -> bool:
-    from ..reference import normalise_ewc_code
-
-    digits = code.replace(" ", "").rstrip("*")
-    if len(digits) != 6 or not digits.isdigit():
-        return False
-    entry = db.session.get(WasteCode, normalise_ewc_code(code))
-    return bool(entry and entry.hazardous)
+def _stream_extra(form) -> dict:
+    """The form's fields beyond the contract: the site and the hazard assessment's note."""
+    return {"site_id": int(form.site_id.data) if form.site_id.data else None,
+            "hazard_note": (form.hazard_note.data or "").strip()}
 
 
 def _stream_form_data(stream: SideStream) -> dict:
+    below = stream.below_detection_keys
     return {
         "title": stream.title, "description": stream.description, "category": stream.category,
         "ewc_code": (stream.ewc_code + ("*" if stream.is_hazardous else "")) if stream.ewc_code else "",
         "hazardous_properties": list(stream.hazardous_properties or []), "hazard_note": stream.hazard_note,
         "industry": stream.industry or "", "legal_status": stream.legal_status or "",
+        "legal_status_evidence": stream.legal_status_evidence or "",
         "quantity_t_per_year": stream.quantity_t_per_year, "lot_t": stream.lot_t,
         "availability": stream.availability or "", "available_from": stream.available_from,
         "available_until": stream.available_until, "price_eur_per_t": stream.price_eur_per_t,
         "visibility": stream.visibility, "site_id": str(stream.site_id) if stream.site_id else "",
         "place": stream.place, "lat": stream.lat, "lon": stream.lon,
-        "values": [{"property": k, "value": v, "unit": V.unit_of(k)}
+        "values": [{"property": k, "value": f"< {v:g}" if k in below else v, "unit": V.unit_of(k)}
                    for k, v in ((k, stream.values_by_property[k]) for k in ordered_keys(stream.values_by_property))],
     }
 
@@ -339,24 +318,18 @@ def _stream_form(stream: SideStream | None):
             location = _resolve_location(form, current_user)
             if values is not None and location is not None:
                 record = form.to_record(values, location)
-                extra, extra_problems = _stream_extra(form, record)
-                evidence_upload = request.files.get("legal_evidence")
-                extra_problems.update(compliance_evidence.legal_status_problems(
-                    stream, record.get("legal_status"), record.get("ewc_code"),
-                    bool(evidence_upload and evidence_upload.filename)))
+                evidence = {"evidence": request.files.get("legal_evidence"),
+                            "evidence_title": form.legal_evidence_title.data or ""}
                 try:
-                    if extra_problems:
-                        raise InvalidInput(_("The listing has errors."), extra_problems)
                     if stream is None:
                         publish = action == "publish"
-                        stream = services.create_stream(current_user, record, publish=publish, extra=extra)
+                        stream = services.create_stream(current_user, record, publish=publish,
+                                                        extra=_stream_extra(form), **evidence)
                         flash(_("The side stream is published.") if publish else
                               _("The side stream is saved as a draft."), "success")
                     else:
-                        services.update_stream(current_user, stream, record, extra=extra)
+                        services.update_stream(current_user, stream, record, extra=_stream_extra(form), **evidence)
                         flash(_("The changes are saved."), "success")
-                    compliance_evidence.attach_evidence(current_user, stream, evidence_upload,
-                                                        form.legal_evidence_title.data or "")
                     return redirect(url_for("listings.stream_detail", listing_id=stream.id))
                 except InvalidInput as error:
                     rows = {}
