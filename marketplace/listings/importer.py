@@ -254,7 +254,7 @@ class ParsedFile:
 
 
 def parse_upload(filename: str, data: bytes) -> ParsedFile:
-    """A batch document from an uploaded JSON, CSV or XLSX file (told by its content)."""
+    """A batch document from an uploaded JSON, GeoJSON, CSV or XLSX file (told by its content)."""
     head = data[:4]
     if head.startswith(b"PK\x03\x04"):
         try:
@@ -276,6 +276,8 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
             doc = json.loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as error:
             return ParsedFile({}, {}, [], _("The JSON could not be read: %(error)s", error=str(error)))
+        if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+            return _from_geojson(doc)
         labels = {}
         if isinstance(doc, dict):
             for kind in KINDS:
@@ -294,6 +296,55 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
     doc, labels, cells = {}, {}, []
     _rows_to_records(doc, labels, cells, kind, rows, lambda n: _("row %(row)d", row=n))
     return ParsedFile(doc, labels, cells)
+
+
+def _point(geometry) -> tuple[float, float] | None:
+    """(lon, lat) of a GeoJSON Point (RFC 7946: longitude first), or None."""
+    if not (isinstance(geometry, dict) and geometry.get("type") == "Point"):
+        return None
+    coordinates = geometry.get("coordinates")
+    if not (isinstance(coordinates, list) and len(coordinates) in (2, 3) and all(
+            isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates)):
+        return None
+    return float(coordinates[0]), float(coordinates[1])
+
+
+def _from_geojson(collection: dict) -> ParsedFile:
+    """A batch document from a GeoJSON FeatureCollection: each Feature's properties are a
+    contract record (a side stream, or a need when it has an ``application``), its Point
+    geometry the location; a ``place`` property becomes the location's place name. What is
+    wrong with a feature is reported by its index and field, and nothing is written."""
+    features = collection.get("features")
+    if not isinstance(features, list):
+        return ParsedFile({}, {}, [], _("A GeoJSON FeatureCollection needs a list of features."))
+    doc: dict[str, list] = {kind: [] for kind in KINDS}
+    labels, cells = {}, []
+    for number, feature in enumerate(features):
+        problems = []
+        if not (isinstance(feature, dict) and feature.get("type") == "Feature"):
+            problems.append(("type", _("Must be a GeoJSON Feature.")))
+            feature = feature if isinstance(feature, dict) else {}
+        properties = feature.get("properties")
+        if not isinstance(properties, dict):
+            problems.append(("properties", _("Must be an object: the listing's record.")))
+            properties = {}
+        record = {k: v for k, v in properties.items() if k not in ("place", "location")}
+        given = properties.get("location") if isinstance(properties.get("location"), dict) else {}
+        place = properties.get("place") or given.get("place")
+        point = _point(feature.get("geometry"))
+        if point is None:
+            problems.append(("geometry", _("Must be a Point with longitude and latitude.")))
+        else:
+            record["location"] = {"lat": point[1], "lon": point[0]}
+            if place:
+                record["location"]["place"] = place
+        kind = "needs" if "application" in record else "side_streams"
+        index = len(doc[kind])
+        doc[kind].append(record)
+        rid = record.get("id")
+        labels[(kind, index)] = _("feature %(index)d", index=number) + (f" ({rid})" if rid else "")
+        cells += [(kind, index, field_name, message) for field_name, message in problems]
+    return ParsedFile({kind: records for kind, records in doc.items() if records}, labels, cells)
 
 
 def _rows_to_records(doc, labels, cells, kind, rows, label) -> None:
