@@ -107,13 +107,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _connect_signals() -> None:
-    """The after-save hooks of listings (marketplace.signals), in one list. Connecting is
-    idempotent, so building several apps in one process connects each receiver once."""
+    """Who listens to the signals of marketplace.signals (listings written, deals moved), in
+    one list. Connecting is idempotent, so building several apps in one process connects
+    each receiver once."""
     from .alerts.hooks import connect_signals as alerts
     from .lifecycle.hooks import connect_signals as lifecycle
     from .matches.hooks import connect_signals as matches
+    from .notifications.hooks import connect_signals as notifications
 
-    for connect in (lifecycle, matches, alerts):
+    for connect in (lifecycle, matches, alerts, notifications):
         connect()
 
 

@@ -1,4 +1,4 @@
-"""What other areas do after a listing is written: the one list of hooks.
+"""What other areas do after a listing is written or a deal moves: the one list of hooks.
 
 ``marketplace.listings.services`` is the only writer of listings; it sends these signals
 after it has flushed, and knows nothing of who listens. The areas that care connect their
@@ -33,3 +33,16 @@ Listings were closed. Their matches are ranked away.""")
 listings_renewed = _signals.signal("listings-renewed", doc="""
 Listings got a new publication period (renewal). An expired listing comes back to
 matching.""")
+
+# -- deals ------------------------------------------------------------------------------
+# Sent by marketplace.deals.services after it flushed, with the acting user as sender and
+# ``deal``; the notifications area mails the parties (marketplace/notifications/hooks.py),
+# so that deals need not know how, or whether, anyone is told.
+
+deal_opened = _signals.signal("deal-opened", doc="""A deal was proposed. ``deal``.""")
+
+deal_state_changed = _signals.signal("deal-state-changed", doc="""
+A deal moved along one transition. ``deal``, ``event`` (the DealEvent recorded).""")
+
+deal_message_posted = _signals.signal("deal-message-posted", doc="""
+A message was posted in a deal's thread. ``deal``, ``message``.""")

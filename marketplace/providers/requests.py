@@ -25,6 +25,7 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import CATEGORY_LABELS
 from ..listings.values import check_value, check_values, convert, known_key, parse_number, unknown_key_message
 from ..mail import queue_mail
+from ..notifications.services import setting_for
 from ..models import (
     Attachment, MeasuredValue, ProviderService, ServiceRequest, ServiceRequestMessage, SideStream, User,
 )
@@ -367,10 +368,6 @@ def participants(request: ServiceRequest) -> list[User]:
 
 
 def _wants_mail(user: User) -> bool:
-    try:
-        from ..notifications.services import setting_for
-    except ImportError:  # pragma: no cover - the notifications area is optional
-        return True
     return setting_for(user).wants("message")
 
 
