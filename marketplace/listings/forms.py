@@ -18,8 +18,9 @@ from matching import vocabulary as V
 from ..i18n import APPLICATION_LABELS, AVAILABILITY_LABELS, CATEGORY_LABELS, LEGAL_STATUS_LABELS, VISIBILITY_LABELS
 from ..models import APPLICATIONS, CATEGORIES, LEGAL_STATUSES
 from ..models.side_stream import AVAILABILITIES
+from ..reference import normalise_ewc_code
 from .records import HAZARDOUS_PROPERTIES
-from .values import check_value, convert, known_key, parse_number, unknown_key_message
+from .values import check_value, convert, group_values, known_key, parse_number, unknown_key_message
 
 HAZARD_LABELS = {
     "HP1": _l("HP1 Explosive"), "HP2": _l("HP2 Oxidising"), "HP3": _l("HP3 Flammable"),
@@ -222,8 +223,6 @@ class StreamForm(LocationMixin, FlaskForm):
         return pairs if ok else None
 
     def to_record(self, values: dict[str, float], location: dict) -> dict:
-        from .values import group_values
-
         record = {
             "id": "form", "title": self.title.data.strip(), "description": self.description.data or "",
             "category": self.category.data, "visibility": self.visibility.data or "public",
@@ -299,8 +298,6 @@ class NeedForm(LocationMixin, FlaskForm):
 
 
 def split_codes(text: str | None) -> list[str]:
-    from ..reference import normalise_ewc_code
-
     codes = []
     for part in (text or "").replace(";", ",").split(","):
         part = part.strip()

@@ -8,20 +8,24 @@ from flask import (
     Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from matching import vocabulary as V
 
+from ..compliance import permits
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
-from ..models import Attachment, MaterialNeed, SideStream, WasteCode
-from . import gazetteer, services
-from .forms import NeedForm, StreamForm, set_site_choices
+from ..models import APPLICATIONS, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
+from . import gazetteer, jobs, services
+from .exports import export_response, geojson_response, template_file
+from .forms import HAZARD_LABELS, ImportForm, NeedForm, StreamForm, set_site_choices
+from .importer import parse_upload
 from .knowledge import legal_limits, prefill_requirements
 from .records import MATERIAL_TYPE_NAMES, listing_ref
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
-from .values import major_components, ordered_keys, parse_lab_report
+from .values import known_key, major_components, ordered_keys, parse_lab_report, parse_number
 
 bp = Blueprint("listings", __name__)
 
@@ -102,29 +106,21 @@ def need_map():
 
 @bp.get("/streams/map.geojson")
 def stream_geojson():
-    from .exports import geojson_response
-
     return geojson_response(SideStream, request.args, current_user)
 
 
 @bp.get("/needs/map.geojson")
 def need_geojson():
-    from .exports import geojson_response
-
     return geojson_response(MaterialNeed, request.args, current_user)
 
 
 @bp.get("/streams/export.<fmt>")
 def stream_export(fmt):
-    from .exports import export_response
-
     return export_response(SideStream, fmt, request.args, current_user)
 
 
 @bp.get("/needs/export.<fmt>")
 def need_export(fmt):
-    from .exports import export_response
-
     return export_response(MaterialNeed, fmt, request.args, current_user)
 
 
@@ -260,14 +256,10 @@ def _paste_into(form: StreamForm) -> list[str]:
 
 
 def known_key_or_raw(raw):
-    from .values import known_key
-
     return known_key(raw or "") or raw
 
 
 def parse_or_none(text):
-    from .values import parse_number
-
     try:
         return parse_number(text)
     except ValueError:
@@ -389,8 +381,6 @@ def _need_form_data(need: MaterialNeed) -> dict:
 def _permit_prefill(organisation_id) -> dict | None:
     """A new need of an organisation with permits: it may take waste, the codes its permits
     valid today cover, and matching follows the permits (marketplace.compliance)."""
-    from ..compliance import permits
-
     if not permits.has_permits(organisation_id):
         return None
     codes = permits.valid_codes(organisation_id)
@@ -560,8 +550,6 @@ def places():
 
 @bp.get("/listings/applications/<name>.json")
 def application_requirements(name):
-    from ..models import APPLICATIONS
-
     if name not in APPLICATIONS:
         abort(404)
     return jsonify({"application": name, "requirements": [
@@ -574,13 +562,7 @@ def listing_helpers():
     def number_arg(value):
         return "" if value is None else f"{value:g}"
 
-    return {"number_arg": number_arg, "HAZARD_LABELS": _hazard_labels()}
-
-
-def _hazard_labels():
-    from .forms import HAZARD_LABELS
-
-    return HAZARD_LABELS
+    return {"number_arg": number_arg, "HAZARD_LABELS": HAZARD_LABELS}
 
 
 # -- import ------------------------------------------------------------------------
@@ -588,10 +570,6 @@ def _hazard_labels():
 @bp.route("/listings/import", methods=["GET", "POST"])
 @login_required
 def import_upload():
-    from . import jobs
-    from .forms import ImportForm
-    from .importer import parse_upload
-
     if not (current_user.is_broker or services.may_create(current_user)):
         raise Forbidden(_("Only members of an organisation can import listings."))
     form = ImportForm()
@@ -613,8 +591,6 @@ def import_upload():
 
 
 def _load_job(job_id: int):
-    from ..models import ImportJob
-
     job = db.session.get(ImportJob, job_id)
     if job is None or (job.user_id != current_user.id and not current_user.is_admin):
         raise NotFound()
@@ -624,8 +600,6 @@ def _load_job(job_id: int):
 @bp.get("/listings/import/<int:job_id>")
 @login_required
 def import_status(job_id):
-    from . import jobs
-
     job = _load_job(job_id)
     return render_template("listings/import_status.html", job=job, progress=jobs.progress_of(job),
                            report=job.report or {})
@@ -634,22 +608,16 @@ def import_status(job_id):
 @bp.get("/listings/import/<int:job_id>.json")
 @login_required
 def import_progress(job_id):
-    from . import jobs
-
     return jsonify(jobs.progress_of(_load_job(job_id)))
 
 
 @bp.get("/listings/import/template-<any(side_streams,needs):kind>.<any(csv,xlsx,json):fmt>")
 def import_template(kind, fmt):
-    from .exports import template_file
-
     return template_file(kind, fmt)
 
 
 @bp.app_context_processor
 def attachment_labels():
-    from flask_babel import lazy_gettext as _l
-
     return {"ATTACHMENT_KIND_LABELS": {"lab_certificate": _l("Lab certificate"),
                                        "safety_data_sheet": _l("Safety data sheet"),
                                        "legal_evidence": _l("Evidence of the legal status"),
