@@ -2,7 +2,8 @@
 
 A listing is published until ``published_until`` (inclusive; default six months from
 publication, at most twelve). Two weeks before the end its owner is reminded, once a
-period; renewing extends it by the chosen months from today. After the end the listing
+period; renewing (``listings.services.renew``, the listings' one writer) extends it by the
+chosen months from today. After the end the listing
 leaves search, the map and matching (its matches are deleted by ``expire``), and stays for
 its owner, its deals and the brokers. Every function that depends on the day takes it."""
 from __future__ import annotations
@@ -14,7 +15,6 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .. import signals
 from ..db import db
 from ..errors import Forbidden, InvalidInput
 from ..listings import services as listing_services
@@ -23,7 +23,7 @@ from ..models import (
     CLOSING_REASONS, ListingClosure, ListingReminder, Match, MaterialNeed, SideStream, User,
 )
 from ..models.listing import (
-    DEFAULT_PUBLICATION_MONTHS, MAX_PUBLICATION_MONTHS, SEARCHABLE_STATUSES, add_months,
+    DEFAULT_PUBLICATION_MONTHS, SEARCHABLE_STATUSES, add_months,
 )
 
 REMINDER_DAYS = 14
@@ -40,34 +40,9 @@ def _require_owner(user, listing) -> None:
         raise Forbidden(_("Only members of the listing's organisation can change it."))
 
 
-def _months(value) -> int:
-    try:
-        months = int(value)
-    except (TypeError, ValueError):
-        months = 0
-    if not 1 <= months <= MAX_PUBLICATION_MONTHS:
-        message = _("Choose a period of 1 to %(max)d months.", max=MAX_PUBLICATION_MONTHS)
-        raise InvalidInput(message, {"months": message})
-    return months
-
-
 def start_period(listing, today: date, months: int = DEFAULT_PUBLICATION_MONTHS) -> None:
     """A new publication period from ``today`` (on publishing or reopening)."""
     listing.published_until = add_months(today, months)
-
-
-def renew(user, listing, months, today: date | None = None) -> date:
-    """One click: published for ``months`` from today (at most twelve); an expired listing
-    comes back to search and matching."""
-    _require_owner(user, listing)
-    if listing.status not in SEARCHABLE_STATUSES:
-        message = _("Only an active or reserved listing can be renewed; reopen a closed one.")
-        raise InvalidInput(message, {"months": message})
-    today = today or date.today()
-    listing.published_until = add_months(today, _months(months))
-    db.session.flush()
-    signals.listings_renewed.send(user, listings=[listing])
-    return listing.published_until
 
 
 def default_tonnes(listing) -> float | None:

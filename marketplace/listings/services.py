@@ -15,6 +15,7 @@ a write (matches, alerts, the publication period) hangs on ``marketplace.signals
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from ..compliance import evidence as legal_evidence
 from ..db import db
 from ..errors import Forbidden, InvalidInput
 from ..models import MaterialNeed, MeasuredValue, Organisation, Requirement, SideStream
-from ..models.listing import SEARCHABLE_STATUSES
+from ..models.listing import MAX_PUBLICATION_MONTHS, SEARCHABLE_STATUSES, add_months
 from .records import apply_need_record, apply_stream_record, need_problems, stream_problems, value_rows
 
 # An import flushes and writes its values in steps of this many listings.
@@ -268,6 +269,32 @@ def reopen(user, listing) -> None:
     listing.status = "active"
     _after_save(user, [listing], published=True)
     audit.record("listing.reopen", actor=user, target=listing)
+
+
+def publication_months(value) -> int:
+    """A publication period asked for, in whole months (1 to MAX_PUBLICATION_MONTHS)."""
+    try:
+        months = int(value)
+    except (TypeError, ValueError):
+        months = 0
+    if not 1 <= months <= MAX_PUBLICATION_MONTHS:
+        message = _("Choose a period of 1 to %(max)d months.", max=MAX_PUBLICATION_MONTHS)
+        raise InvalidInput(message, {"months": message})
+    return months
+
+
+def renew(user, listing, months, today: date | None = None) -> date:
+    """One click: published for ``months`` from today (at most twelve); an expired listing
+    comes back to search and matching."""
+    require_editor(user, listing)
+    if listing.status not in SEARCHABLE_STATUSES:
+        message = _("Only an active or reserved listing can be renewed; reopen a closed one.")
+        raise InvalidInput(message, {"months": message})
+    today = today or date.today()
+    listing.published_until = add_months(today, publication_months(months))
+    db.session.flush()
+    signals.listings_renewed.send(user, listings=[listing])
+    return listing.published_until
 
 
 def delete_draft(user, listing) -> None:

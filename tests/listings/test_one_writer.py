@@ -247,3 +247,19 @@ def test_a_bad_feature_is_named_by_index_and_field_and_nothing_is_written(
     assert not any(p["row"].startswith("feature 0") for p in problems), problems
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SideStream)) == 0
+
+
+def test_the_life_cycle_pages_fire_the_hooks_once(app, client, auth, producer):
+    auth.login("producer@example.fi")
+    assert client.post("/streams/new", data=stream_form()).status_code == 302
+    with app.app_context():
+        stream_id = db.session.scalar(sa.select(SideStream.id))
+    with recorded() as calls:
+        assert client.post(f"/lifecycle/streams/{stream_id}/renew", data={"months": "3"}).status_code == 302
+    assert calls == [("renewed", 1)]
+    with recorded() as calls:
+        assert client.post(f"/lifecycle/streams/{stream_id}/close", data={"reason": "sold"}).status_code == 302
+    assert calls == [("closed", 1)]
+    with recorded() as calls:
+        assert client.post(f"/streams/{stream_id}/reopen").status_code == 302
+    assert calls == [("published", 1), ("saved", 1)]
