@@ -27,6 +27,7 @@ from ..compliance import evidence as legal_evidence
 from ..db import db
 from ..errors import Forbidden, InvalidInput
 from ..models import MaterialNeed, MeasuredValue, Organisation, Requirement, SideStream
+from ..models.base import utcnow
 from ..models.listing import MAX_PUBLICATION_MONTHS, SEARCHABLE_STATUSES, add_months
 from .records import apply_need_record, apply_stream_record, need_problems, stream_problems, value_rows
 
@@ -153,6 +154,21 @@ def update_need(user, need: MaterialNeed, record: dict, *, extra: dict | None = 
     if need.visibility != before:
         audit.record("listing.visibility", actor=user, target=need, before=before, after=need.visibility)
     return need
+
+
+def record_lab_values(user, stream: SideStream, values: dict[str, float], *, service_request_id: int) -> None:
+    """Measured values a service provider answered for the stream (marketplace.providers
+    decides who may answer and checks the values): each replaces the stream's value of its
+    key and remembers the request it came from."""
+    existing = {v.property: v for v in stream.values}
+    for key, value in values.items():
+        row = existing.get(key)
+        if row is None:
+            row = MeasuredValue(property=key, value=value)
+            stream.values.append(row)
+        row.value, row.below_detection, row.service_request_id = value, False, service_request_id
+    stream.updated_at = utcnow()
+    _after_save(user, [stream])
 
 
 # -- import: many records at once ---------------------------------------------------
