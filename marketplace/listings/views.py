@@ -17,13 +17,14 @@ from ..compliance import permits
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
+from ..reference import normalise_ewc_code
 from ..models import APPLICATIONS, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, jobs, services
 from .exports import export_response, geojson_response, template_file
 from .forms import HAZARD_LABELS, ImportForm, NeedForm, StreamForm, set_site_choices
 from .importer import parse_upload
 from .knowledge import legal_limits, prefill_requirements
-from .records import MATERIAL_TYPE_NAMES, listing_ref
+from .records import MATERIAL_TYPE_NAMES, known_waste_codes, listing_ref
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
 from .values import known_key, major_components, ordered_keys, parse_lab_report, parse_number
 
@@ -266,10 +267,20 @@ def parse_or_none(text):
         return None
 
 
-def _stream_extra(form) -> dict:
-    """The form's fields beyond the contract: the site and the hazard assessment's note."""
-    return {"site_id": int(form.site_id.data) if form.site_id.data else None,
-            "hazard_note": (form.hazard_note.data or "").strip()}
+def _stream_extra(form, record: dict) -> dict:
+    """The form's fields beyond the contract: the site and the hazard assessment's note.
+
+    The page shows the hazard fields for a hazardous entry only; for any other code, what
+    stayed ticked or written there (from a code typed before) is dropped, as the user no
+    longer sees it."""
+    extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
+             "hazard_note": (form.hazard_note.data or "").strip()}
+    code = record.get("ewc_code")
+    entry = known_waste_codes(db.session, [code]).get(normalise_ewc_code(code)) if code else None
+    if entry is None or not entry.hazardous:
+        record.pop("hazardous_properties", None)
+        extra["hazard_note"] = ""
+    return extra
 
 
 def _stream_form_data(stream: SideStream) -> dict:
@@ -316,11 +327,11 @@ def _stream_form(stream: SideStream | None):
                     if stream is None:
                         publish = action == "publish"
                         stream = services.create_stream(current_user, record, publish=publish,
-                                                        extra=_stream_extra(form), **evidence)
+                                                        extra=_stream_extra(form, record), **evidence)
                         flash(_("The side stream is published.") if publish else
                               _("The side stream is saved as a draft."), "success")
                     else:
-                        services.update_stream(current_user, stream, record, extra=_stream_extra(form), **evidence)
+                        services.update_stream(current_user, stream, record, extra=_stream_extra(form, record), **evidence)
                         flash(_("The changes are saved."), "success")
                     return redirect(url_for("listings.stream_detail", listing_id=stream.id))
                 except InvalidInput as error:

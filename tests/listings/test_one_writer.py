@@ -39,7 +39,7 @@ REFUSALS = [
      "10 02 07 is a hazardous entry: write it 10 02 07*."),
     ({"ewc_code": "10 02 02*"}, "ewc_code", "10 02 02 is not a hazardous entry: leave out the *."),
 ]
-PATHS = ["form", "api", "import", "geojson"]
+PATHS = ["form", "api", "api-import", "import", "geojson"]
 
 
 @pytest.fixture
@@ -86,8 +86,9 @@ def _job_problems(app) -> list[dict]:
 def _refusals(app, client, auth, issue, user, path: str, record: dict) -> set[tuple[str, str]]:
     """(field, message) of every problem the path reports for ``record`` (the form: every
     message shown under a field)."""
-    if path == "api":
-        response = client.post("/api/v1/side-streams", json=record, headers=bearer(issue(user)))
+    if path in ("api", "api-import"):
+        url, body = ("/api/v1/side-streams", record) if path == "api" else ("/api/v1/import", {"side_streams": [record]})
+        response = client.post(url, json=body, headers=bearer(issue(user)))
         assert response.status_code == 400, response.get_json()
         return {(e["field"], e["message"]) for e in response.get_json()["errors"]}
     auth.login(user.email)
@@ -263,3 +264,13 @@ def test_the_life_cycle_pages_fire_the_hooks_once(app, client, auth, producer):
     with recorded() as calls:
         assert client.post(f"/streams/{stream_id}/reopen").status_code == 302
     assert calls == [("published", 1), ("saved", 1)]
+
+
+def test_the_form_drops_hazard_fields_left_ticked_for_a_code_that_is_not_hazardous(app, client, auth, producer):
+    auth.login("producer@example.fi")
+    data = _form_data({"ewc_code": "10 02 02", "legal_status": "by_product", "hazardous_properties": ["HP7"]})
+    data["hazard_note"] = "Assessed for the previous code."
+    assert client.post("/streams/new", data=data).status_code == 302
+    with app.app_context():
+        stream = db.session.scalar(sa.select(SideStream))
+        assert (stream.hazardous_properties, stream.hazard_note) == ([], "")
