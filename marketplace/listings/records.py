@@ -56,7 +56,10 @@ def known_waste_codes(session, codes) -> dict[str, WasteCode]:
     return {w.code: w for w in found}
 
 
-def _ewc_problem(field: str, code: str, known: dict[str, WasteCode]) -> Problem | None:
+def _ewc_problem(field: str, code: str, known: dict[str, WasteCode], *,
+                 star_required: bool = False) -> Problem | None:
+    """An unknown code, a * on an entry the List of Waste does not mark hazardous, and with
+    ``star_required`` (a stream's own code, contract 1.1) a hazardous entry without its *."""
     normal = normalise_ewc_code(code)
     entry = known.get(normal)
     if entry is None:
@@ -64,7 +67,7 @@ def _ewc_problem(field: str, code: str, known: dict[str, WasteCode]) -> Problem 
     starred = code.strip().endswith("*")
     if starred and not entry.hazardous:
         return Problem(field, _("%(code)s is not a hazardous entry: leave out the *.", code=normal))
-    if entry.hazardous and not starred:
+    if star_required and entry.hazardous and not starred:
         return Problem(field, _("%(code)s is a hazardous entry: write it %(code)s*.", code=normal))
     return None
 
@@ -151,7 +154,7 @@ def stream_problems(record: dict, session, known_codes: dict | None = None, *,
     code = record.get("ewc_code")
     if code:
         known = known_codes if known_codes is not None else known_waste_codes(session, [code])
-        problem = _ewc_problem("ewc_code", code, known)
+        problem = _ewc_problem("ewc_code", code, known, star_required=True)
         if problem:
             problems.append(problem)
         problems += _hazard_problems(record, known.get(normalise_ewc_code(code)), hazard_note, has_document)

@@ -331,7 +331,8 @@ def _stream_form(stream: SideStream | None):
                         flash(_("The side stream is published.") if publish else
                               _("The side stream is saved as a draft."), "success")
                     else:
-                        services.update_stream(current_user, stream, record, extra=_stream_extra(form, record), **evidence)
+                        services.update_stream(current_user, stream, record,
+                                               extra=_stream_extra(form, record), **evidence)
                         flash(_("The changes are saved."), "success")
                     return redirect(url_for("listings.stream_detail", listing_id=stream.id))
                 except InvalidInput as error:

@@ -87,8 +87,10 @@ def _refusals(app, client, auth, issue, user, path: str, record: dict) -> set[tu
     """(field, message) of every problem the path reports for ``record`` (the form: every
     message shown under a field)."""
     if path in ("api", "api-import"):
-        url, body = ("/api/v1/side-streams", record) if path == "api" else ("/api/v1/import", {"side_streams": [record]})
-        response = client.post(url, json=body, headers=bearer(issue(user)))
+        if path == "api":
+            response = client.post("/api/v1/side-streams", json=record, headers=bearer(issue(user)))
+        else:
+            response = client.post("/api/v1/import", json={"side_streams": [record]}, headers=bearer(issue(user)))
         assert response.status_code == 400, response.get_json()
         return {(e["field"], e["message"]) for e in response.get_json()["errors"]}
     auth.login(user.email)
