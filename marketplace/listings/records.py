@@ -78,7 +78,8 @@ def _hazard_problems(record: dict, entry: WasteCode | None, hazard_note: str,
     Decision 2000/532/EC): the holder states which hazardous properties of Annex III to
     Directive 2008/98/EC it has, or describes the assessment; and it is waste unless a
     document proves otherwise (the authority's by-product or end-of-waste decision under
-    the Waste Act 646/2011 sections 5 and 5a, or a declaration of performance)."""
+    the Waste Act 646/2011 section 5, which defines both, or a declaration of performance;
+    the section is checked against secondary sources, not the Finlex text itself)."""
     if entry is None or not entry.hazardous:
         return []
     problems = []
