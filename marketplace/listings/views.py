@@ -267,6 +267,20 @@ def parse_or_none(text):
         return None
 
 
+# Contract fields the forms do not show (set through the API or an import): an edit in
+# the form keeps them as they are.
+STREAM_FIELDS_NOT_IN_FORM = ("material_type", "sources")
+NEED_FIELDS_NOT_IN_FORM = ("context",)
+
+
+def _keep_unshown(record: dict, listing, names) -> dict:
+    for name in names:
+        value = getattr(listing, name) if listing is not None else None
+        if value:
+            record[name] = value
+    return record
+
+
 def _stream_extra(form, record: dict) -> dict:
     """The form's fields beyond the contract: the site and the hazard assessment's note.
 
@@ -320,7 +334,7 @@ def _stream_form(stream: SideStream | None):
             values = form.value_pairs()
             location = _resolve_location(form, current_user)
             if values is not None and location is not None:
-                record = form.to_record(values, location)
+                record = _keep_unshown(form.to_record(values, location), stream, STREAM_FIELDS_NOT_IN_FORM)
                 evidence = {"evidence": request.files.get("legal_evidence"),
                             "evidence_title": form.legal_evidence_title.data or ""}
                 try:
@@ -436,7 +450,7 @@ def _need_form(need: MaterialNeed | None):
         elif form.validate():
             location = _resolve_location(form, current_user)
             if location is not None:
-                record = form.to_record(location)
+                record = _keep_unshown(form.to_record(location), need, NEED_FIELDS_NOT_IN_FORM)
                 extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
                          "codes_from_permits": bool(form.codes_from_permits.data)}
                 try:
