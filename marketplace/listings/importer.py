@@ -1,13 +1,14 @@
 """Importing listings in the contract's format, all or nothing.
 
-``import_batch`` is the one way listings enter in bulk: the import page (CSV, XLSX or
-JSON files) and the demo loader both call it. Every record is checked first: the
-contract's JSON Schemas (matching.contract), then the same domain checks as the forms
-(records.stream_problems / need_problems), that every List of Waste code exists, and that
-the named organisation may be imported for. If any record fails, nothing is written
-and every problem is reported by row and field. Records are matched to listings by
-(organisation, external_ref = the record's id), so importing the same file again updates
-instead of duplicating."""
+``import_batch`` is the one way listings enter in bulk: the import page (CSV, XLSX, JSON
+or GeoJSON files), the API's batch import and the demo loader call it. Every record is
+checked first: the contract's JSON Schemas (matching.contract), then the same domain
+checks as the forms and the API (records.stream_problems / need_problems), that every List
+of Waste code exists, and that the named organisation may be imported for. If any record
+fails, nothing is written and every problem is reported by row and field. Then the
+listings' service writes them all (services.save_imported) and runs the after-save hooks
+once for the lot. Records are matched to listings by (organisation, external_ref = the
+record's id), so importing the same file again updates instead of duplicating."""
 from __future__ import annotations
 
 import json
