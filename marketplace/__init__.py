@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals()
     _init_templates(app)
 
     from .cli import register_commands
@@ -107,6 +108,19 @@ def _register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
 
     app.register_blueprint(health_bp)
+
+
+def _connect_signals() -> None:
+    """Who listens to the signals of marketplace.signals (listings written, deals moved), in
+    one list. Connecting is idempotent, so building several apps in one process connects
+    each receiver once."""
+    from .alerts.hooks import connect_signals as alerts
+    from .lifecycle.hooks import connect_signals as lifecycle
+    from .matches.hooks import connect_signals as matches
+    from .notifications.hooks import connect_signals as notifications
+
+    for connect in (lifecycle, matches, alerts, notifications):
+        connect()
 
 
 def _init_templates(app: Flask) -> None:

@@ -35,6 +35,11 @@ APPLICATION_LABELS = {
     "filler": _l("Filler"),
     "fuel": _l("Fuel"),
     "metal_recovery": _l("Metal recovery"),
+    "mass_stabilisation": _l("Mass stabilisation"),
+    "mine_backfill": _l("Mine backfill"),
+    "phosphorus_filter": _l("Phosphorus filter"),
+    "cement_raw_material": _l("Cement raw material"),
+    "co2_mineralisation": _l("CO2 mineralisation"),
     "other": _l("Other use"),
 }
 

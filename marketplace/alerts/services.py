@@ -19,8 +19,11 @@ from werkzeug.datastructures import MultiDict
 
 from ..db import db
 from ..errors import InvalidInput, NotFound
+from ..listings import search as listing_search
+from ..mail import queue_mail
 from ..models import FREQUENCIES, SEARCH_KINDS, MaterialNeed, SavedSearch, SavedSearchHit, SideStream, User
 from ..models.base import utcnow
+from ..providers import search as provider_search
 
 STOP_SALT = "alerts-stop"
 LISTING_MODELS = {"streams": SideStream, "needs": MaterialNeed}
@@ -40,11 +43,8 @@ def parse(kind: str, args, user):
     if not isinstance(args, MultiDict):
         args = MultiDict([(k, v) for k, values in (args or {}).items()
                           for v in (values if isinstance(values, list) else [values])])
-    if kind == "services":
-        from ..providers.search import parse_filters
-    else:
-        from ..listings.search import parse_filters
-    return parse_filters(args, user)
+    search = provider_search if kind == "services" else listing_search
+    return search.parse_filters(args, user)
 
 
 def stored_query(filters) -> dict:
@@ -175,10 +175,8 @@ def new_results(saved: SavedSearch, only_ids=None) -> list:
         return []
     if saved.kind == "services":
         return _new_services(saved, filters, owner, only_ids)
-    from ..listings.search import base_conditions
-
     cls = LISTING_MODELS[saved.kind]
-    conditions = base_conditions(cls, filters, owner) + [cls.updated_at >= saved.created_at,
+    conditions = listing_search.base_conditions(cls, filters, owner) + [cls.updated_at >= saved.created_at,
                                                           _not_hit(saved, cls.id)]
     if owner.organisation_id is not None:
         conditions.append(cls.organisation_id != owner.organisation_id)
@@ -188,12 +186,10 @@ def new_results(saved: SavedSearch, only_ids=None) -> list:
 
 
 def _new_services(saved, filters, owner, only_ids) -> list:
-    from ..providers.search import search
-
     hit = set(db.session.scalars(sa.select(SavedSearchHit.listing_id)
                                  .where(SavedSearchHit.saved_search_id == saved.id)))
     out = []
-    for service, _distance in search(filters, owner, paged=False).items:
+    for service, _distance in provider_search.search(filters, owner, paged=False).items:
         if service.id in hit or service.updated_at < saved.created_at:
             continue
         if only_ids is not None and service.id not in only_ids:
@@ -234,30 +230,32 @@ def _section(saved: SavedSearch, results: list, language: str) -> str:
     return "\n".join(lines)
 
 
-def listing_saved(listing, now: datetime | None = None) -> int:
-    """After a listing was created or changed (and flushed): mail the owners of immediate
-    alerts it now matches. Returns the number of mails queued."""
-    from ..mail import queue_mail
-
-    kind = kind_of_listing(listing)
-    if kind is None:
-        return 0
+def listings_saved(listings, now: datetime | None = None) -> int:
+    """After listings were created or changed (and flushed): mail the owners of immediate
+    alerts they now match, one mail a saved search. Returns the number of mails queued."""
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    for listing in listings:
+        kind = kind_of_listing(listing)
+        if kind is not None:
+            ids_by_kind[kind].append(listing.id)
     now = now or utcnow()
-    searches = db.session.scalars(sa.select(SavedSearch).join(User, User.id == SavedSearch.user_id).where(
-        SavedSearch.kind == kind, SavedSearch.frequency == "immediate", User.active.is_(True))
-        .order_by(SavedSearch.id))
     sent = 0
-    for saved in searches:
-        results = new_results(saved, only_ids=[listing.id])
-        if not results:
-            continue
-        _record(saved, results, now)
-        user = saved.user
-        with force_locale(user.language):
-            queue_mail(user.email, _("New for your search %(name)s: %(title)s", name=saved.name,
-                                     title=results[0].title),
-                       _("A listing now matches your saved search.") + "\n\n" + _section(saved, results, user.language))
-        sent += 1
+    for kind, ids in ids_by_kind.items():
+        searches = db.session.scalars(sa.select(SavedSearch).join(User, User.id == SavedSearch.user_id).where(
+            SavedSearch.kind == kind, SavedSearch.frequency == "immediate", User.active.is_(True))
+            .order_by(SavedSearch.id))
+        for saved in searches:
+            results = new_results(saved, only_ids=ids)
+            if not results:
+                continue
+            _record(saved, results, now)
+            user = saved.user
+            with force_locale(user.language):
+                queue_mail(user.email, _("New for your search %(name)s: %(title)s", name=saved.name,
+                                         title=results[0].title),
+                           _("A listing now matches your saved search.") + "\n\n"
+                           + _section(saved, results, user.language))
+            sent += 1
     return sent
 
 
@@ -265,8 +263,6 @@ def send_digests(now: datetime | None = None) -> dict:
     """The daily digest: for each user, what their daily searches found since they were
     saved and not yet mailed; immediate searches catch up what became visible without a
     change (an organisation verified, say). One mail a user."""
-    from ..mail import queue_mail
-
     now = now or utcnow()
     searches = db.session.scalars(sa.select(SavedSearch).join(User, User.id == SavedSearch.user_id).where(
         SavedSearch.frequency.in_(("daily", "immediate")), User.active.is_(True))

@@ -155,9 +155,7 @@ def schemas() -> dict:
         "details_hidden": {"type": "boolean", "readOnly": True,
                            "description": "True where the measured values are not shown to you."},
     })
-    out["MaterialNeedRead"] = _read_schema(out["MaterialNeed"], "Material need (answer)", {
-        "visibility": {"enum": ["public", "anonymous", "brokered"], "readOnly": True},
-    })
+    out["MaterialNeedRead"] = _read_schema(out["MaterialNeed"], "Material need (answer)", {})
     out["PageLinks"] = {
         "type": "object", "required": ["self"],
         "properties": {"self": {"type": "string"}, "next": {"type": ["string", "null"]},

@@ -41,7 +41,6 @@ def stream_body(stream: SideStream, viewer) -> dict:
 def need_body(need: MaterialNeed, viewer) -> dict:
     body = need_to_record(need, viewer)
     body["id"] = str(need.id)
-    body["visibility"] = need.visibility
     body.update(_read_only(need, viewer, "api.need_read"))
     return body
 

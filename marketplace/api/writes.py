@@ -27,7 +27,6 @@ from .problems import contract_errors
 
 READ_ONLY = ("status", "location_approximate", "created_at", "updated_at", "links",
              "external_ref", "details_hidden")
-NEED_READ_ONLY = READ_ONLY + ("visibility",)
 
 SCHEMAS = {SideStream: ("side-stream.schema.json", "side_stream"),
            MaterialNeed: ("material-need.schema.json", "need")}
@@ -42,8 +41,7 @@ class BodyInvalid(InvalidInput):
 
 
 def _strip_read_only(model, body: dict) -> dict:
-    names = NEED_READ_ONLY if model is MaterialNeed else READ_ONLY
-    return {k: v for k, v in body.items() if k not in names}
+    return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 
 def check_record(model, record) -> dict:

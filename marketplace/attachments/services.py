@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..compliance.evidence import require_legal_evidence
 from ..db import db
 from ..errors import Forbidden, InvalidInput
 from ..models import ATTACHMENT_KINDS, Attachment, MaterialNeed, SideStream
@@ -52,8 +53,6 @@ def remove(user, attachment: Attachment) -> str | None:
     db.session.delete(attachment)
     db.session.flush()
     if attachment.kind == "legal_evidence" and isinstance(listing, SideStream):
-        from ..compliance.evidence import require_legal_evidence
-
         # The last decision behind a hazardous by-product cannot go; the 400 rolls back.
         require_legal_evidence(listing)
     others = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == sha256))

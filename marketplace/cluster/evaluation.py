@@ -14,15 +14,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
+from ..dashboard.impact import deal_impact
 from ..db import db
 from ..errors import Forbidden, InvalidInput
-from ..models import Evaluation, Organisation, Review, ServiceRequest, ServiceRequestMessage, User
+from ..models import (
+    Activity, ActivitySignup, Deal, DealMessage, Evaluation, Organisation, Review, ServiceRequest,
+    ServiceRequestMessage, User,
+)
+from ..models.activity import ACTIVITIES_PER_YEAR_TARGET
 from ..models.base import utcnow
-
-try:
-    from ..models.activity import ACTIVITIES_PER_YEAR_TARGET
-except ImportError:  # pragma: no cover - the activities area is optional
-    ACTIVITIES_PER_YEAR_TARGET = 2
+from ..providers.vocabulary import kind_name
 
 TARGETS = {
     "members": 5,
@@ -90,10 +91,6 @@ def _members(year: int) -> Criterion:
 
 def _activities(year: int, today: date) -> Criterion:
     headers = [_("Date"), _("Activity"), _("Members who took part")]
-    try:
-        from ..models import Activity, ActivitySignup
-    except ImportError:  # pragma: no cover
-        return Criterion("activities", str(_l("Activities held")), TARGETS["activities"], 0, headers)
     last = min(today, date(year, 12, 31))
     activities = db.session.scalars(
         sa.select(Activity).where(Activity.starts_on >= date(year, 1, 1),
@@ -111,8 +108,6 @@ def _activities(year: int, today: date) -> Criterion:
 
 
 def _requests(year: int) -> Criterion:
-    from ..providers.vocabulary import kind_name
-
     start, end = _span(year)
     requests = db.session.scalars(
         sa.select(ServiceRequest).where(ServiceRequest.created_at >= start, ServiceRequest.created_at < end)
@@ -132,11 +127,6 @@ def _requests(year: int) -> Criterion:
 
 def _deals(year: int, today: date) -> Criterion:
     headers = [_("Deal"), _("Opened on"), _("State"), _("Broker"), _("Tonnes"), _("t CO2e avoided")]
-    try:
-        from ..dashboard.impact import deal_impact
-        from ..models import Deal
-    except ImportError:  # pragma: no cover - the brokering area is optional
-        return Criterion("deals", str(_l("Deals brokered")), TARGETS["deals"], 0, headers)
     start, end = _span(year)
     deals = db.session.scalars(
         sa.select(Deal).where(Deal.broker_id.is_not(None)).order_by(Deal.id)
@@ -165,13 +155,7 @@ def _member_messages(model, year: int) -> int:
 
 
 def _messages(year: int) -> Criterion:
-    counts = {}
-    try:
-        from ..models import DealMessage
-    except ImportError:  # pragma: no cover
-        DealMessage = None
-    if DealMessage is not None:
-        counts[_("Messages on deals")] = _member_messages(DealMessage, year)
+    counts = {_("Messages on deals"): _member_messages(DealMessage, year)}
     counts[_("Messages on service requests")] = _member_messages(ServiceRequestMessage, year)
     rows = [[label, count] for label, count in counts.items()]
     return Criterion("messages", str(_l("Messages exchanged between members")), TARGETS["messages"],

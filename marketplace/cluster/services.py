@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import orm
 
+from ..activities.services import coming
 from ..attachments import storage
 from ..attachments.services import safe_filename
 from ..db import db
@@ -62,11 +63,7 @@ def members() -> list[Organisation]:
 
 
 def coming_activities(limit: int = 6) -> list:
-    """The activities to come, when the activities area is there."""
-    try:
-        from ..activities.services import coming
-    except ImportError:  # pragma: no cover - the area is optional
-        return []
+    """The activities to come."""
     return coming()[:limit]
 
 

@@ -1,18 +1,20 @@
 """The documents behind a stream's legal status, and the brokers' check of them.
 
 A stream whose List of Waste entry is hazardous (*) is waste unless proven otherwise: it
-cannot be declared a by-product, end-of-waste or a product without a document attached
-(an authority's decision or a declaration of performance)."""
+cannot be declared a by-product, end-of-waste or a product without the reference of an
+authority's decision or a declaration of performance, or the document attached (the rule
+is ``listings.records.evidence_problem``; the listings' service attaches the document)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from .. import audit
 from ..db import db
 from ..errors import Forbidden, InvalidInput
-from ..models import Attachment, LegalEvidenceCheck, SideStream, WasteCode
+from ..listings.records import evidence_problem
+from ..models import Attachment, LegalEvidenceCheck, SideStream
 from ..models.base import utcnow
-from .guide import NEEDS_EVIDENCE_IF_HAZARDOUS
 
 KIND = "legal_evidence"
 
@@ -24,42 +26,23 @@ def evidence_of(stream_id: int | None) -> list[Attachment]:
         Attachment.side_stream_id == stream_id, Attachment.kind == KIND).order_by(Attachment.id)))
 
 
-def _hazardous(code: str | None) -> bool:
-    from ..reference import normalise_ewc_code
-
-    digits = (code or "").replace(" ", "").rstrip("*")
-    if len(digits) != 6 or not digits.isdigit():
-        return False
-    entry = db.session.get(WasteCode, normalise_ewc_code(code))
-    return bool(entry and entry.hazardous)
-
-
-def legal_status_problems(stream: SideStream | None, legal_status: str | None, ewc_code: str | None,
-                          new_document: bool) -> dict[str, str]:
-    """Problems, by form field, of declaring ``legal_status`` for a stream with ``ewc_code``:
-    a hazardous entry needs a document unless it is declared waste (or not declared)."""
-    if legal_status not in NEEDS_EVIDENCE_IF_HAZARDOUS or not _hazardous(ewc_code):
-        return {}
-    if new_document or evidence_of(stream.id if stream is not None else None):
-        return {}
-    return {"legal_status": _(
-        "%(code)s* is a hazardous entry: to declare it a by-product, end-of-waste or a product, "
-        "attach the authority's decision or the declaration of performance.", code=ewc_code.rstrip("*"))}
+def streams_with_evidence(stream_ids) -> set[int]:
+    """Of the given streams, those with a legal-status document attached (one query per
+    900 ids, for an import)."""
+    ids, found = list(stream_ids), set()
+    for start in range(0, len(ids), 900):
+        found.update(db.session.scalars(sa.select(Attachment.side_stream_id).where(
+            Attachment.side_stream_id.in_(ids[start:start + 900]), Attachment.kind == KIND)))
+    return found
 
 
 def require_legal_evidence(stream: SideStream) -> None:
-    """The same rule on a stream as saved (for services outside the form)."""
-    problems = legal_status_problems(stream, stream.legal_status, stream.ewc_code, False)
-    if problems:
-        raise InvalidInput(_("The listing has errors."), problems)
-
-
-def attach_evidence(user, stream: SideStream, upload, title: str = "") -> Attachment | None:
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    from ..attachments.services import attach
-
-    return attach(user, stream, upload, KIND, title)
+    """The evidence rule (``records.evidence_problem``) on a stream as saved, for a change
+    outside the listing's form (a document removed)."""
+    problem = evidence_problem(stream.waste_code, stream.legal_status, stream.legal_status_evidence,
+                               bool(evidence_of(stream.id)))
+    if problem:
+        raise InvalidInput(_("The listing has errors."), {problem.field: problem.message})
 
 
 def check_of(stream: SideStream) -> LegalEvidenceCheck | None:
@@ -85,7 +68,5 @@ def mark_checked(user, stream: SideStream, note: str = "") -> LegalEvidenceCheck
     check.legal_status, check.checked_by_id, check.checked_at = stream.legal_status, user.id, utcnow()
     check.note = (note or "").strip()[:2000]
     db.session.flush()
-    from ..audit import record
-
-    record("listing.legal_evidence_checked", actor=user, target=stream, legal_status=stream.legal_status)
+    audit.record("listing.legal_evidence_checked", actor=user, target=stream, legal_status=stream.legal_status)
     return check

@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import DateField
 from wtforms.validators import Length, Optional
 
-from ..listings.forms import NumberField
+from ..listings.forms import NumberField, split_codes
 from ..models import PERMIT_KINDS
 
 PERMIT_KIND_LABELS = {
@@ -34,8 +34,6 @@ class PermitForm(FlaskForm):
     document = FileField(_l("The decision (PDF or image)"))
 
     def data_dict(self) -> dict:
-        from ..listings.forms import split_codes
-
         return {"kind": self.kind.data, "authority": self.authority.data, "decision_number": self.decision_number.data,
                 "decision_date": self.decision_date.data, "valid_from": self.valid_from.data,
                 "valid_until": self.valid_until.data, "ewc_codes": split_codes(self.ewc_codes.data),

@@ -7,9 +7,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from .. import audit
+from ..attachments import storage
+from ..attachments.services import safe_filename
 from ..db import db
 from ..errors import Forbidden, InvalidInput
 from ..models import PERMIT_KINDS, Organisation, Permit, WasteCode
+from ..reference import normalise_ewc_code
 
 
 def can_view(user, organisation: Organisation) -> bool:
@@ -55,8 +59,6 @@ def has_permits(organisation_id: int | None) -> bool:
 
 def check_codes(codes: list[str]) -> tuple[list[str], str | None]:
     """Normalised codes, or an error naming the first unknown one."""
-    from ..reference import normalise_ewc_code
-
     out = []
     for raw in codes:
         digits = raw.replace(" ", "").rstrip("*")
@@ -97,9 +99,6 @@ def _apply(permit: Permit, data: dict) -> None:
 def _store_document(permit: Permit, upload) -> None:
     if upload is None or not getattr(upload, "filename", ""):
         return
-    from ..attachments import storage
-    from ..attachments.services import safe_filename
-
     sha256, content_type, size = storage.store(upload.stream)
     permit.document_sha256, permit.document_content_type = sha256, content_type
     permit.document_filename, permit.document_size_bytes = safe_filename(upload.filename), size
@@ -137,6 +136,4 @@ def delete(user, permit: Permit) -> None:
 
 
 def _audit(action, user, permit, organisation, **detail) -> None:
-    from ..audit import record
-
-    record(action, actor=user, target=permit, organisation=organisation, **detail)
+    audit.record(action, actor=user, target=permit, organisation=organisation, **detail)

@@ -13,6 +13,7 @@ from flask_babel import gettext
 import matching
 from matching import reasons as R
 
+from ..matches.services import can_see_matches, engine_needs, engine_streams
 from ..models import SideStream
 
 LEGAL_TEMPLATES = (R.WASTE_NOT_ACCEPTED, R.WASTE_CODE_NOT_PERMITTED, R.WASTE_CODE_UNKNOWN,
@@ -26,8 +27,6 @@ class Refusal:
 
 
 def refused_by_law(session, need, viewer, today: date | None = None, limit: int = 20) -> list[Refusal]:
-    from ..matches.services import can_see_matches, engine_needs, engine_streams
-
     if not can_see_matches(need, viewer):
         return []
     needs = engine_needs(session, ids=[need.id], today=today)

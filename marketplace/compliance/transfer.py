@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from .. import audit
 from ..db import db
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Deal, Delivery, Permit, TransferDocument, WasteCode
@@ -156,8 +157,6 @@ def make_document(user, deal: Deal, delivery: Delivery | None, entered: dict, la
                                 created_by_id=user.id)
     db.session.add(document)
     db.session.flush()
-    from ..audit import record
-
-    record("deal.transfer_document", actor=user, target=deal, organisation=deal.supplier_id,
+    audit.record("deal.transfer_document", actor=user, target=deal, organisation=deal.supplier_id,
            number=document.number)
     return document

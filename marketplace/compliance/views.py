@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..attachments import storage
 from ..db import db
 from ..errors import DomainError, Forbidden, NotFound
 from ..i18n import language
@@ -16,6 +17,7 @@ from ..security import parse_id
 from . import evidence, permits, transfer
 from .forms import PERMIT_KIND_LABELS, ConfirmForm, EvidenceCheckForm, PermitForm, TransferDocumentForm
 from .guide import GUIDE
+from .refusals import refused_by_law as refusals
 from .receiver import receiver_requirements
 
 bp = Blueprint("compliance", __name__)
@@ -33,8 +35,6 @@ def compliance_helpers():
         return transfer.documents_of(deal) if transfer.can_view(current_user, deal) else []
 
     def refused_by_law(need):
-        from .refusals import refused_by_law as refusals
-
         return refusals(db.session, need, current_user)
 
     return {"refused_by_law": refused_by_law, "LEGAL_GUIDE": GUIDE, "PERMIT_KIND_LABELS": PERMIT_KIND_LABELS, "legal_evidence": legal_evidence,
@@ -157,8 +157,6 @@ def permit_delete(organisation_id: int, permit_id: int):
 @bp.get("/organisations/<int:organisation_id>/permits/<int:permit_id>/document")
 @login_required
 def permit_document(organisation_id: int, permit_id: int):
-    from ..attachments import storage
-
     permit = _permit(_organisation(organisation_id), permit_id)
     if not permit.document_sha256:
         raise NotFound()

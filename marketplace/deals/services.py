@@ -1,22 +1,25 @@
 """The rules of deals, as verb functions that take the acting user. They change objects
-and flush; the request commits. Mail is queued through marketplace.notifications."""
+and flush; the request commits. What others are told is the notifications area's part:
+it listens to the deal signals of marketplace.signals, which these verbs send."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import signals
 from ..db import db
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS
-from ..models import Deal, DealEvent, DealMessage, Delivery, Match, MaterialNeed, SideStream, User
+from ..models import Attachment, Deal, DealEvent, DealMessage, Delivery, Match, MaterialNeed, SideStream, User
 from ..models.base import utcnow
 from ..models.deal import CLOSED_STATES, NEEDS_REASON, transition_allowed
 from . import permissions
+from .attachments import attach_to_message
 
 # Limits of what a person can sensibly type into a deal.
 MAX_TONNES_PER_YEAR = 10_000_000
@@ -179,9 +182,7 @@ def open_deal(user, stream: SideStream, need: MaterialNeed, *, tonnes_per_year: 
                                  note=note or "", created_at=now))
     db.session.add(deal)
     db.session.flush()
-    from ..notifications.services import notify_deal_opened
-
-    notify_deal_opened(deal, user)
+    signals.deal_opened.send(user, deal=deal)
     return deal
 
 
@@ -222,12 +223,7 @@ def change_state(user, deal: Deal, to_state: str, *, version: int | None, note: 
                       note=note, created_at=now)
     db.session.add(event)
     _flush_or_conflict()
-    from ..notifications.services import notify_introduction, notify_state_change
-
-    if to_state == "introduced":
-        notify_introduction(deal, user)
-    else:
-        notify_state_change(deal, event, user)
+    signals.deal_state_changed.send(user, deal=deal, event=event)
     return event
 
 
@@ -258,16 +254,12 @@ def post_message(user, deal: Deal, body: str, files=()) -> DealMessage:
     message = DealMessage(deal=deal, author_id=user.id, body=body, created_at=utcnow())
     db.session.add(message)
     db.session.flush()
-    from .attachments import attach_to_message
-
     for upload in files:
         attach_to_message(message, upload, user)
     if user.is_broker and deal.broker_id is None:
         deal.broker_id = user.id
     db.session.flush()
-    from ..notifications.services import notify_message
-
-    notify_message(deal, message, user)
+    signals.deal_message_posted.send(user, deal=deal, message=message)
     return message
 
 
@@ -292,8 +284,6 @@ def record_delivery(user, deal: Deal, *, delivered_on: date, tonnes: float, note
 
 
 def get_message_attachment(user, deal: Deal, attachment_id: int):
-    from ..models import Attachment
-
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.deal_message_id is None or not permissions.can_view(user, deal):
         raise NotFound(_("There is no such file."))
@@ -306,8 +296,6 @@ def get_message_attachment(user, deal: Deal, attachment_id: int):
 def stale_deals(days: int) -> list[Deal]:
     """Open deals waiting for someone: proposed and not yet introduced, or with no event
     for ``days`` days."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(days=days)
     return list(db.session.scalars(
         sa.select(Deal)

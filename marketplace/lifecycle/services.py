@@ -2,7 +2,8 @@
 
 A listing is published until ``published_until`` (inclusive; default six months from
 publication, at most twelve). Two weeks before the end its owner is reminded, once a
-period; renewing extends it by the chosen months from today. After the end the listing
+period; renewing (``listings.services.renew``, the listings' one writer) extends it by the
+chosen months from today. After the end the listing
 leaves search, the map and matching (its matches are deleted by ``expire``), and stays for
 its owner, its deals and the brokers. Every function that depends on the day takes it."""
 from __future__ import annotations
@@ -10,16 +11,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..db import db
 from ..errors import Forbidden, InvalidInput
+from ..listings import services as listing_services
+from ..mail import queue_mail
 from ..models import (
     CLOSING_REASONS, ListingClosure, ListingReminder, Match, MaterialNeed, SideStream, User,
 )
 from ..models.listing import (
-    DEFAULT_PUBLICATION_MONTHS, MAX_PUBLICATION_MONTHS, SEARCHABLE_STATUSES, add_months,
+    DEFAULT_PUBLICATION_MONTHS, SEARCHABLE_STATUSES, add_months,
 )
 
 REMINDER_DAYS = 14
@@ -36,42 +40,9 @@ def _require_owner(user, listing) -> None:
         raise Forbidden(_("Only members of the listing's organisation can change it."))
 
 
-def _months(value) -> int:
-    try:
-        months = int(value)
-    except (TypeError, ValueError):
-        months = 0
-    if not 1 <= months <= MAX_PUBLICATION_MONTHS:
-        message = _("Choose a period of 1 to %(max)d months.", max=MAX_PUBLICATION_MONTHS)
-        raise InvalidInput(message, {"months": message})
-    return months
-
-
 def start_period(listing, today: date, months: int = DEFAULT_PUBLICATION_MONTHS) -> None:
     """A new publication period from ``today`` (on publishing or reopening)."""
     listing.published_until = add_months(today, months)
-
-
-def renew(user, listing, months, today: date | None = None) -> date:
-    """One click: published for ``months`` from today (at most twelve); an expired listing
-    comes back to search and matching."""
-    _require_owner(user, listing)
-    if listing.status not in SEARCHABLE_STATUSES:
-        message = _("Only an active or reserved listing can be renewed; reopen a closed one.")
-        raise InvalidInput(message, {"months": message})
-    today = today or date.today()
-    listing.published_until = add_months(today, _months(months))
-    db.session.flush()
-    _refresh_matches(listing)
-    return listing.published_until
-
-
-def _refresh_matches(listing) -> None:
-    try:
-        from ..matches.services import refresh_for
-    except ImportError:  # pragma: no cover
-        return
-    refresh_for(db.session, listing)
 
 
 def default_tonnes(listing) -> float | None:
@@ -92,8 +63,6 @@ def close(user, listing, reason: str, note: str = "", tonnes: float | None = Non
         errors["tonnes"] = _("Must be at least %(minimum)s.", minimum=0)
     if errors:
         raise InvalidInput(_("The form has errors."), errors)
-    from ..listings import services as listing_services
-
     listing_services.close(user, listing)  # ranks its matches away
     closure = ListingClosure(reason=reason, note=(note or "").strip()[:5000],
                              tonnes=tonnes if tonnes is not None else default_tonnes(listing),
@@ -114,8 +83,6 @@ def _owners(listing) -> list[User]:
 
 
 def _listing_url(listing) -> str:
-    from flask import url_for
-
     endpoint = "listings.stream_detail" if isinstance(listing, SideStream) else "listings.need_detail"
     return url_for(endpoint, listing_id=listing.id, _external=True)
 
@@ -123,8 +90,6 @@ def _listing_url(listing) -> str:
 def send_reminders(today: date | None = None) -> int:
     """Mail the owners of listings whose period ends within two weeks, once a period.
     Returns the number of listings reminded."""
-    from ..mail import queue_mail
-
     today = today or date.today()
     horizon = today + timedelta(days=REMINDER_DAYS)
     reminded = 0

@@ -9,6 +9,7 @@ from ..db import db
 from ..errors import DomainError, Forbidden, InvalidInput, NotFound
 from ..models import MaterialNeed, SideStream
 from ..models.listing import SEARCHABLE_STATUSES
+from ..listings import services as listing_services
 from . import services
 from .forms import CLOSING_REASON_LABELS, CloseForm, RenewForm
 
@@ -44,7 +45,7 @@ def renew(kind: str, listing_id: int):
     if not form.validate():
         message = _("Choose a period of 1 to %(max)d months.", max=12)
         raise InvalidInput(message, {"months": message})
-    until = services.renew(current_user, listing, form.months.data)
+    until = listing_services.renew(current_user, listing, form.months.data)
     flash(_("Published until %(date)s.", date=until.isoformat()), "success")
     return redirect(_detail_url(listing))
 

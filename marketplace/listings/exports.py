@@ -14,6 +14,7 @@ from ..errors import InvalidInput, NotFound
 from ..models import MaterialNeed, SideStream
 from ..spreadsheets import csv_file, xlsx_file
 from . import tabular
+from .importer import EXAMPLE
 from .records import need_to_record, stream_to_record
 from .search import parse_filters, search
 
@@ -121,8 +122,6 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
 
 def template_file(kind: str, fmt: str) -> Response:
     """An empty import template with one example row (the contract's example records)."""
-    from .importer import EXAMPLE
-
     records = EXAMPLE[kind]
     if fmt == "json":
         body = json.dumps({kind: records}, ensure_ascii=False, indent=1)

@@ -18,8 +18,9 @@ from matching import vocabulary as V
 from ..i18n import APPLICATION_LABELS, AVAILABILITY_LABELS, CATEGORY_LABELS, LEGAL_STATUS_LABELS, VISIBILITY_LABELS
 from ..models import APPLICATIONS, CATEGORIES, LEGAL_STATUSES
 from ..models.side_stream import AVAILABILITIES
+from ..reference import normalise_ewc_code
 from .records import HAZARDOUS_PROPERTIES
-from .values import check_value, convert, known_key, parse_number, unknown_key_message
+from .values import check_value, convert, group_values, known_key, parse_number, unknown_key_message
 
 HAZARD_LABELS = {
     "HP1": _l("HP1 Explosive"), "HP2": _l("HP2 Oxidising"), "HP3": _l("HP3 Flammable"),
@@ -63,6 +64,18 @@ class NumberField(StringField):
         return self.data or ""
 
 
+class MeasurementField(NumberField):
+    """A measured value; a leading '<' marks a result below the laboratory's detection limit,
+    the number being that limit ('< 0,5')."""
+
+    below = False
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.below = text.startswith("<")
+        super().process_formdata([text[1:]] if self.below else valuelist)
+
+
 def _choices(values, labels, blank=None):
     choices = [(v, labels[v]) for v in values]
     return ([("", blank)] if blank is not None else []) + choices
@@ -78,7 +91,7 @@ class ValueRowForm(Form):
 
     property = StringField(_l("Property"), validators=[Optional(), Length(max=40)],
                            render_kw={"list": "vocabulary-keys", "autocomplete": "off"})
-    value = NumberField(_l("Value"))
+    value = MeasurementField(_l("Value"))
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
 
     def is_blank(self) -> bool:
@@ -171,6 +184,8 @@ class StreamForm(LocationMixin, FlaskForm):
     # The document behind a by-product, end-of-waste or product status (marketplace.compliance).
     legal_evidence = FileField(_l("Evidence of the legal status (decision or declaration of performance)"))
     legal_evidence_title = StringField(_l("Title of the document (optional)"), validators=[Optional(), Length(max=200)])
+    legal_status_evidence = StringField(_l("Reference of the decision or declaration (authority, number, date)"),
+                                        validators=[Optional(), Length(max=500)])
     quantity_t_per_year = NumberField(_l("Quantity (t/a)"), minimum=0)
     lot_t = NumberField(_l("Lot size (t)"), minimum=0)
     availability = SelectField(_l("Availability"),
@@ -186,8 +201,10 @@ class StreamForm(LocationMixin, FlaskForm):
     action = HiddenField()
 
     def value_pairs(self) -> dict[str, float] | None:
-        """Every filled row as key -> value; None when a row has an error."""
+        """Every filled row as key -> value; None when a row has an error. Keys whose value
+        is a detection limit ('< 0,5') are kept in ``below_keys``."""
         pairs, ok = {}, True
+        self.below_keys = set()
         for row in self.values:
             if row.form.is_blank():
                 continue
@@ -196,6 +213,8 @@ class StreamForm(LocationMixin, FlaskForm):
                 ok = False
                 continue
             key, value = checked
+            if row.form.value.below:
+                self.below_keys.add(key)
             if key in pairs:
                 row.form.property.errors = list(row.form.property.errors) + [
                     _("%(key)s is given twice.", key=key)]
@@ -204,8 +223,6 @@ class StreamForm(LocationMixin, FlaskForm):
         return pairs if ok else None
 
     def to_record(self, values: dict[str, float], location: dict) -> dict:
-        from .values import group_values
-
         record = {
             "id": "form", "title": self.title.data.strip(), "description": self.description.data or "",
             "category": self.category.data, "visibility": self.visibility.data or "public",
@@ -221,9 +238,14 @@ class StreamForm(LocationMixin, FlaskForm):
             "price_eur_per_t": self.price_eur_per_t.number,
             "available_from": self.available_from.data.isoformat() if self.available_from.data else None,
             "available_until": self.available_until.data.isoformat() if self.available_until.data else None,
+            "legal_status_evidence": (self.legal_status_evidence.data or "").strip() or None,
+            "hazardous_properties": list(dict.fromkeys(self.hazardous_properties.data or [])) or None,
         }
         record.update({k: v for k, v in optional.items() if v is not None})
-        record.update(group_values(values))
+        below = getattr(self, "below_keys", set())
+        record.update(group_values({k: v for k, v in values.items() if k not in below}))
+        if below:
+            record["below_detection"] = {k: v for k, v in values.items() if k in below}
         return record
 
 
@@ -276,8 +298,6 @@ class NeedForm(LocationMixin, FlaskForm):
 
 
 def split_codes(text: str | None) -> list[str]:
-    from ..reference import normalise_ewc_code
-
     codes = []
     for part in (text or "").replace(";", ",").split(","):
         part = part.strip()

@@ -1,13 +1,14 @@
 """Importing listings in the contract's format, all or nothing.
 
-``import_batch`` is the one way listings enter in bulk: the import page (CSV, XLSX or
-JSON files) and the demo loader both call it. Every record is checked first: the
-contract's JSON Schemas (matching.contract), then the same domain checks as the forms
-(records.stream_problems / need_problems), that every List of Waste code exists, and that
-the named organisation may be imported for. If any record fails, nothing is written
-and every problem is reported by row and field. Records are matched to listings by
-(organisation, external_ref = the record's id), so importing the same file again updates
-instead of duplicating."""
+``import_batch`` is the one way listings enter in bulk: the import page (CSV, XLSX, JSON
+or GeoJSON files), the API's batch import and the demo loader call it. Every record is
+checked first: the contract's JSON Schemas (matching.contract), then the same domain
+checks as the forms and the API (records.stream_problems / need_problems), that every List
+of Waste code exists, and that the named organisation may be imported for. If any record
+fails, nothing is written and every problem is reported by row and field. Then the
+listings' service writes them all (services.save_imported) and runs the after-save hooks
+once for the lot. Records are matched to listings by (organisation, external_ref = the
+record's id), so importing the same file again updates instead of duplicating."""
 from __future__ import annotations
 
 import json
@@ -20,17 +21,15 @@ from flask_babel import gettext as _
 
 from matching import contract
 
+from ..compliance.evidence import streams_with_evidence
 from ..db import db
-from ..models import MaterialNeed, MeasuredValue, Organisation, SideStream
-from .records import (
-    apply_need_record, apply_stream_record, known_waste_codes, need_problems, stream_problems,
-)
-from .values import flatten_groups
+from ..models import MaterialNeed, Organisation, SideStream
+from . import services, tabular
+from .records import known_waste_codes, need_problems, stream_problems
 
 KINDS = ("side_streams", "needs")
 SCHEMAS = {"side_streams": "side-stream.schema.json", "needs": "material-need.schema.json"}
-FLUSH_EVERY = 500
-
+CHECK_PROGRESS_EVERY = 500
 
 
 @dataclass
@@ -159,20 +158,19 @@ def import_batch(doc: dict, user_or_none, organisation_resolver: Resolver, *,
     known = known_waste_codes(db.session, [c for c in codes if len(c.replace(" ", "").rstrip("*")) == 6])
     owners: dict[tuple[str, int], Organisation] = {}
     seen: dict[tuple[str, int | None, str], int] = {}
+    valid: list[tuple[str, int]] = []
     done = 0
     for kind in KINDS:
-        check = stream_problems if kind == "side_streams" else need_problems
         for index, record in enumerate(records[kind]):
             done += 1
-            if done % FLUSH_EVERY == 0:
+            if done % CHECK_PROGRESS_EVERY == 0:
                 progress("checking", done, total)
             schema = schema_problems(record, kind, index)
             for field_name, reason in schema:
                 problem(kind, index, record, field_name, reason)
             if schema:
                 continue
-            for p in check(record, db.session, known):
-                problem(kind, index, record, p.field, p.message)
+            valid.append((kind, index))
             try:
                 organisation = organisation_resolver(record.get("organisation"))
             except LookupError as error:
@@ -190,70 +188,37 @@ def import_batch(doc: dict, user_or_none, organisation_resolver: Resolver, *,
                                                      other=labels.get((kind, seen[key]), f"{kind}[{seen[key]}]")))
             else:
                 seen[key] = index
-    progress("checking", total, total)
     existing = _existing(records, owners)
-    for (kind, index), organisation in owners.items():
-        ref = records[kind][index]["id"]
-        if ref.startswith("#") and (kind, organisation.id, ref) not in existing:
-            problem(kind, index, records[kind][index], "id",
-                    _("%(ref)s is not a listing of %(organisation)s.", ref=ref, organisation=organisation.name))
+    documented = streams_with_evidence([listing.id for (kind, _o, _r), listing in existing.items()
+                                        if kind == "side_streams"])
+    for kind, index in valid:
+        record, organisation = records[kind][index], owners.get((kind, index))
+        listing = existing.get((kind, organisation.id, record["id"])) if organisation is not None else None
+        if kind == "side_streams":
+            found = stream_problems(record, db.session, known,
+                                    hazard_note=listing.hazard_note if listing is not None else "",
+                                    has_document=listing is not None and listing.id in documented)
+        else:
+            found = need_problems(record, db.session, known)
+        for p in found:
+            problem(kind, index, record, p.field, p.message)
+        if organisation is not None and record["id"].startswith("#") and listing is None:
+            problem(kind, index, record, "id",
+                    _("%(ref)s is not a listing of %(organisation)s.", ref=record["id"],
+                      organisation=organisation.name))
+    progress("checking", total, total)
     if report.problems or dry_run:
         return report
 
-    # 2. write everything
-    publish = user_or_none is None or _may_publish(user_or_none)
-    done = 0
-    written = []
-    for kind in KINDS:
-        cls = SideStream if kind == "side_streams" else MaterialNeed
-        pending_values: list[tuple[SideStream, dict]] = []
-        listings_of_kind = []
-        for index, record in enumerate(records[kind]):
-            organisation = owners[(kind, index)]
-            listing = existing.get((kind, organisation.id, record["id"]))
-            if listing is None:
-                listing = cls(organisation_id=organisation.id, external_ref=record["id"],
-                              status="active" if publish else "draft")
-                db.session.add(listing)
-                report.created[kind] += 1
-            else:
-                report.updated[kind] += 1
-                if kind == "side_streams" and record.get("visibility", "public") != listing.visibility:
-                    _audit_visibility(user_or_none, listing, record.get("visibility", "public"))
-            listings_of_kind.append(listing)
-            if kind == "side_streams":
-                apply_stream_record(listing, record, replace_values=False)
-                pending_values.append((listing, flatten_groups(record)))
-            else:
-                apply_need_record(listing, record)
-            done += 1
-            if done % FLUSH_EVERY == 0:
-                _write_values(pending_values)
-                pending_values = []
-                progress("writing", done, total)
-        _write_values(pending_values)
-        written.extend(listings_of_kind)
-    db.session.flush()
-    from ..matches.services import refresh_many
-
-    refresh_many(db.session, written)
+    # 2. write everything, through the one writer of listings
+    rows = [services.ImportRow(kind, owners[(kind, index)],
+                               existing.get((kind, owners[(kind, index)].id, record["id"])), record)
+            for kind in KINDS for index, record in enumerate(records[kind])]
+    counts = services.save_imported(user_or_none, rows, progress)
+    report.created, report.updated = counts.created, counts.updated
     progress("writing", total, total)
     report.written = True
     return report
-
-
-def _may_publish(user) -> bool:
-    from .services import may_publish
-
-    return may_publish(user)
-
-
-def _audit_visibility(user, listing, after: str) -> None:
-    try:
-        from ..audit import record
-    except ImportError:
-        return
-    record("listing.visibility", actor=user, target=listing, before=listing.visibility, after=after)
 
 
 def _existing(records: dict, owners: dict) -> dict:
@@ -279,22 +244,6 @@ def _existing(records: dict, owners: dict) -> dict:
     return found
 
 
-def _write_values(pending: list) -> None:
-    """Replace the measured values of the streams just written, in bulk (one row a value)."""
-    if not pending:
-        return
-    db.session.flush()
-    ids = [stream.id for stream, _values in pending]
-    for start in range(0, len(ids), 900):
-        db.session.execute(sa.delete(MeasuredValue).where(MeasuredValue.side_stream_id.in_(ids[start:start + 900])))
-    rows = [{"side_stream_id": stream.id, "property": key, "value": float(value)}
-            for stream, values in pending for key, value in values.items()]
-    if rows:
-        db.session.execute(sa.insert(MeasuredValue), rows)
-    for stream, _values in pending:
-        db.session.expire(stream, ["values"])
-
-
 # -- reading files -------------------------------------------------------------
 
 @dataclass
@@ -306,9 +255,7 @@ class ParsedFile:
 
 
 def parse_upload(filename: str, data: bytes) -> ParsedFile:
-    """A batch document from an uploaded JSON, CSV or XLSX file (told by its content)."""
-    from . import tabular
-
+    """A batch document from an uploaded JSON, GeoJSON, CSV or XLSX file (told by its content)."""
     head = data[:4]
     if head.startswith(b"PK\x03\x04"):
         try:
@@ -330,6 +277,8 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
             doc = json.loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as error:
             return ParsedFile({}, {}, [], _("The JSON could not be read: %(error)s", error=str(error)))
+        if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+            return _from_geojson(doc)
         labels = {}
         if isinstance(doc, dict):
             for kind in KINDS:
@@ -350,9 +299,56 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
     return ParsedFile(doc, labels, cells)
 
 
-def _rows_to_records(doc, labels, cells, kind, rows, label) -> None:
-    from . import tabular
+def _point(geometry) -> tuple[float, float] | None:
+    """(lon, lat) of a GeoJSON Point (RFC 7946: longitude first), or None."""
+    if not (isinstance(geometry, dict) and geometry.get("type") == "Point"):
+        return None
+    coordinates = geometry.get("coordinates")
+    if not (isinstance(coordinates, list) and len(coordinates) in (2, 3) and all(
+            isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates)):
+        return None
+    return float(coordinates[0]), float(coordinates[1])
 
+
+def _from_geojson(collection: dict) -> ParsedFile:
+    """A batch document from a GeoJSON FeatureCollection: each Feature's properties are a
+    contract record (a side stream, or a need when it has an ``application``), its Point
+    geometry the location; a ``place`` property becomes the location's place name. What is
+    wrong with a feature is reported by its index and field, and nothing is written."""
+    features = collection.get("features")
+    if not isinstance(features, list):
+        return ParsedFile({}, {}, [], _("A GeoJSON FeatureCollection needs a list of features."))
+    doc: dict[str, list] = {kind: [] for kind in KINDS}
+    labels, cells = {}, []
+    for number, feature in enumerate(features):
+        problems = []
+        if not (isinstance(feature, dict) and feature.get("type") == "Feature"):
+            problems.append(("type", _("Must be a GeoJSON Feature.")))
+            feature = feature if isinstance(feature, dict) else {}
+        properties = feature.get("properties")
+        if not isinstance(properties, dict):
+            problems.append(("properties", _("Must be an object: the listing's record.")))
+            properties = {}
+        record = {k: v for k, v in properties.items() if k not in ("place", "location")}
+        given = properties.get("location") if isinstance(properties.get("location"), dict) else {}
+        place = properties.get("place") or given.get("place")
+        point = _point(feature.get("geometry"))
+        if point is None:
+            problems.append(("geometry", _("Must be a Point with longitude and latitude.")))
+        else:
+            record["location"] = {"lat": point[1], "lon": point[0]}
+            if place:
+                record["location"]["place"] = place
+        kind = "needs" if "application" in record else "side_streams"
+        index = len(doc[kind])
+        doc[kind].append(record)
+        rid = record.get("id")
+        labels[(kind, index)] = _("feature %(index)d", index=number) + (f" ({rid})" if rid else "")
+        cells += [(kind, index, field_name, message) for field_name, message in problems]
+    return ParsedFile({kind: records for kind, records in doc.items() if records}, labels, cells)
+
+
+def _rows_to_records(doc, labels, cells, kind, rows, label) -> None:
     convert = tabular.stream_record if kind == "side_streams" else tabular.need_record
     records = doc.setdefault(kind, [])
     for row_number, row in enumerate(rows, start=2):

@@ -17,7 +17,7 @@ from flask import current_app
 from ..db import db
 from ..models import ImportJob, User
 from ..models.base import utcnow
-from .importer import ImportReport, ParsedFile, import_batch, user_resolver
+from .importer import ImportProblem, ImportReport, ParsedFile, import_batch, user_resolver
 
 BACKGROUND_FROM = 1000
 _progress: dict[int, tuple[str, int, int]] = {}
@@ -95,8 +95,6 @@ def _run(app, job_id: int, user_id: int, parsed: ParsedFile) -> None:
             log.exception("import job %s failed", job_id)
             db.session.rollback()
             report = ImportReport()
-            from .importer import ImportProblem
-
             report.problems.append(ImportProblem("batch", "file", None, "(document)",
                                                  "The import stopped on an unexpected error; nothing was written."))
         job = db.session.get(ImportJob, job_id)

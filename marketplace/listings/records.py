@@ -12,14 +12,16 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from matching import contract
 from matching import vocabulary as V
 
+from ..compliance.guide import NEEDS_EVIDENCE_IF_HAZARDOUS
 from ..models import (
     CATEGORIES, MaterialNeed, MeasuredValue, Requirement, SideStream, WasteCode,
 )
 from ..models.side_stream import AVAILABILITIES
 from ..reference import normalise_ewc_code
-from .values import GROUPS, Problem, check_values, flatten_groups, group_values
+from .values import GROUPS, Problem, check_value, check_values, flatten_groups, group_values
 
 STREAM_SCALARS = (
     "title", "description", "organisation", "category", "ewc_code", "industry", "legal_status",
@@ -33,6 +35,11 @@ NEED_SCALARS = (
 )
 
 HAZARDOUS_PROPERTIES = tuple(f"HP{n}" for n in range(1, 16))
+
+# The material types of the interchange contract (shared/contract/material-types.json,
+# copied into the engine's package): a record's ``material_type`` must be one of them.
+MATERIAL_TYPE_NAMES = {t["key"]: t["name"] for t in contract.load_schema("material-types.json")["types"]}
+MATERIAL_TYPES = tuple(MATERIAL_TYPE_NAMES)
 
 
 def ewc_display(code: str | None, hazardous: bool) -> str | None:
@@ -49,14 +56,74 @@ def known_waste_codes(session, codes) -> dict[str, WasteCode]:
     return {w.code: w for w in found}
 
 
-def _ewc_problem(field: str, code: str, known: dict[str, WasteCode]) -> Problem | None:
+def _ewc_problem(field: str, code: str, known: dict[str, WasteCode], *,
+                 star_required: bool = False) -> Problem | None:
+    """An unknown code, a * on an entry the List of Waste does not mark hazardous, and with
+    ``star_required`` (a stream's own code, contract 1.1) a hazardous entry without its *."""
     normal = normalise_ewc_code(code)
     entry = known.get(normal)
     if entry is None:
         return Problem(field, _("%(code)s is not a code of the European List of Waste.", code=code))
-    if code.strip().endswith("*") and not entry.hazardous:
+    starred = code.strip().endswith("*")
+    if starred and not entry.hazardous:
         return Problem(field, _("%(code)s is not a hazardous entry: leave out the *.", code=normal))
+    if star_required and entry.hazardous and not starred:
+        return Problem(field, _("%(code)s is a hazardous entry: write it %(code)s*.", code=normal))
     return None
+
+
+def _hazard_problems(record: dict, entry: WasteCode | None, hazard_note: str,
+                     has_document: bool) -> list[Problem]:
+    """The rules of a hazardous List of Waste entry (a code marked *, Annex to Commission
+    Decision 2000/532/EC): the holder states which hazardous properties of Annex III to
+    Directive 2008/98/EC it has, or describes the assessment; and it is waste unless a
+    document proves otherwise (the authority's by-product or end-of-waste decision under
+    the Waste Act 646/2011 section 5, which defines both, or a declaration of performance;
+    the section is checked against secondary sources, not the Finlex text itself)."""
+    if entry is None or not entry.hazardous:
+        return []
+    problems = []
+    if not (record.get("hazardous_properties") or (hazard_note or "").strip()):
+        problems.append(Problem("hazardous_properties", _(
+            "%(code)s* is a hazardous entry: give its hazardous properties (HP1 to HP15) or "
+            "describe the assessment.", code=entry.code)))
+    problem = evidence_problem(entry, record.get("legal_status"), record.get("legal_status_evidence"),
+                               has_document)
+    if problem:
+        problems.append(problem)
+    return problems
+
+
+def evidence_problem(entry: WasteCode | None, legal_status: str | None, reference: str | None,
+                     has_document: bool) -> Problem | None:
+    """A hazardous entry is waste unless proven otherwise: declared a by-product,
+    end-of-waste or a product it needs the reference of the authority's decision or the
+    declaration of performance, or the document attached."""
+    if entry is None or not entry.hazardous or legal_status not in NEEDS_EVIDENCE_IF_HAZARDOUS:
+        return None
+    if (reference or "").strip() or has_document:
+        return None
+    return Problem("legal_status", _(
+        "%(code)s* is a hazardous entry: to declare it a by-product, end-of-waste or a product, "
+        "give the reference of the authority's decision or the declaration of performance, "
+        "or attach the document.", code=entry.code))
+
+
+def _below_detection_problems(record: dict) -> list[Problem]:
+    """Values below the laboratory's detection limit: known keys, a limit that would be a
+    valid value, and not also given as a measured value (the contract's rule)."""
+    problems = []
+    measured = flatten_groups(record)
+    for key, limit in (record.get("below_detection") or {}).items():
+        field = f"below_detection.{key}"
+        message = check_value(key, limit)
+        if message:
+            problems.append(Problem(field, message))
+        elif key in measured:
+            problems.append(Problem(field, _(
+                "%(key)s has a measured value and is also reported below the detection limit: "
+                "give one of them.", key=key)))
+    return problems
 
 
 def _values_placement(record: dict) -> list[Problem]:
@@ -71,16 +138,27 @@ def _values_placement(record: dict) -> list[Problem]:
     return problems
 
 
-def stream_problems(record: dict, session, known_codes: dict | None = None) -> list[Problem]:
-    """The domain checks of a side-stream record (after its JSON Schema passed)."""
+def stream_problems(record: dict, session, known_codes: dict | None = None, *,
+                    hazard_note: str = "", has_document: bool = False) -> list[Problem]:
+    """The domain checks of a side-stream record (after its JSON Schema passed).
+
+    ``hazard_note``: the site's free-text hazard assessment, which the contract does not
+    carry; ``has_document``: a legal-status document is attached or comes with the record."""
     problems = _values_placement(record)
     problems += check_values(flatten_groups(record))
+    problems += _below_detection_problems(record)
+    material_type = record.get("material_type")
+    if material_type and material_type not in MATERIAL_TYPES:
+        problems.append(Problem("material_type", _(
+            "%(key)s is not a material type of the contract's list (material-types.json).",
+            key=material_type)))
     code = record.get("ewc_code")
     if code:
         known = known_codes if known_codes is not None else known_waste_codes(session, [code])
-        problem = _ewc_problem("ewc_code", code, known)
+        problem = _ewc_problem("ewc_code", code, known, star_required=True)
         if problem:
             problems.append(problem)
+        problems += _hazard_problems(record, known.get(normalise_ewc_code(code)), hazard_note, has_document)
     start, end = record.get("available_from"), record.get("available_until")
     if start and end and str(start) > str(end):
         problems.append(Problem("available_until", _("The end of availability is before its start.")))
@@ -142,6 +220,15 @@ def _date(value):
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
+def value_rows(record: dict) -> dict[str, tuple[float, bool]]:
+    """The record's values as key -> (value, below the detection limit?): a value below the
+    laboratory's detection limit is kept as that limit with the flag set."""
+    rows = {key: (float(value), False) for key, value in flatten_groups(record).items()}
+    for key, limit in (record.get("below_detection") or {}).items():
+        rows[key] = (float(limit), True)
+    return rows
+
+
 def apply_stream_record(stream: SideStream, record: dict, *, replace_values: bool = True) -> None:
     """Write a checked side-stream record to ``stream`` (organisation is set by the caller)."""
     stream.title = record["title"].strip()
@@ -151,6 +238,10 @@ def apply_stream_record(stream: SideStream, record: dict, *, replace_values: boo
     stream.ewc_code = normalise_ewc_code(code) if code else None
     stream.industry = record.get("industry") or None
     stream.legal_status = record.get("legal_status") or None
+    stream.legal_status_evidence = (record.get("legal_status_evidence") or "").strip() or None
+    stream.material_type = record.get("material_type") or None
+    stream.hazardous_properties = list(record.get("hazardous_properties") or [])
+    stream.sources = list(record["sources"]) if record.get("sources") else None
     stream.quantity_t_per_year = record.get("quantity_t_per_year")
     stream.lot_t = record.get("lot_t")
     stream.availability = record.get("availability") or None
@@ -162,16 +253,16 @@ def apply_stream_record(stream: SideStream, record: dict, *, replace_values: boo
     stream.place = location.get("place") or ""
     stream.set_location(location["lat"], location["lon"])
     if replace_values:
-        values = flatten_groups(record)
+        rows = value_rows(record)
         current = {v.property: v for v in stream.values}
         for key, row in current.items():
-            if key not in values:
+            if key not in rows:
                 stream.values.remove(row)
-        for key, value in values.items():
+        for key, (value, below) in rows.items():
             if key in current:
-                current[key].value = float(value)
+                current[key].value, current[key].below_detection = value, below
             else:
-                stream.values.append(MeasuredValue(property=key, value=float(value)))
+                stream.values.append(MeasuredValue(property=key, value=value, below_detection=below))
 
 
 def apply_need_record(need: MaterialNeed, record: dict) -> None:
@@ -188,6 +279,7 @@ def apply_need_record(need: MaterialNeed, record: dict) -> None:
     need.min_quantity_t_per_year = record.get("min_quantity_t_per_year")
     need.max_distance_km = record.get("max_distance_km")
     need.max_price_eur_per_t = record.get("max_price_eur_per_t")
+    need.context = dict(record["context"]) if record.get("context") else None
     if "visibility" in record:
         need.visibility = record["visibility"] or "public"
     location = record["location"]
@@ -218,7 +310,7 @@ def _location(listing, viewer) -> dict:
 
 
 def _drop_none(record: dict) -> dict:
-    return {k: v for k, v in record.items() if v not in (None, "", [])}
+    return {k: v for k, v in record.items() if v not in (None, "", [], {})}
 
 
 def stream_to_record(stream: SideStream, viewer) -> dict:
@@ -241,10 +333,20 @@ def stream_to_record(stream: SideStream, viewer) -> dict:
         "price_eur_per_t": stream.price_eur_per_t,
         "location": _location(stream, viewer),
         "visibility": stream.visibility,
+        "material_type": stream.material_type,
+        "hazardous_properties": list(stream.hazardous_properties or []),
     }
+    if stream.reveals_owner_to(viewer):
+        # A decision's reference and a lab report's number name their holder.
+        record["legal_status_evidence"] = stream.legal_status_evidence
+        record["sources"] = list(stream.sources or [])
     if stream.shows_details_to(viewer):
-        for group, values in group_values(stream.values_by_property).items():
+        below = stream.below_detection_keys
+        measured = {v.property: v.value for v in stream.values if v.property not in below}
+        for group, values in group_values(measured).items():
             record[group] = values
+        if below:
+            record["below_detection"] = {v.property: v.value for v in stream.values if v.property in below}
     return _drop_none(record)
 
 
@@ -268,6 +370,8 @@ def need_to_record(need: MaterialNeed, viewer) -> dict:
         "max_distance_km": need.max_distance_km,
         "max_price_eur_per_t": need.max_price_eur_per_t,
         "location": _location(need, viewer),
+        "visibility": need.visibility,
+        "context": dict(need.context) if need.context else None,
     }
     record = _drop_none(record)
     if need.accepts_waste is False:

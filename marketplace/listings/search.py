@@ -476,7 +476,7 @@ def _listing_rows(cls, names: tuple, result: list, with_distance: bool) -> list[
         if organisation is None:
             organisation = organisations[organisation_id] = OrganisationRow(
                 organisation_id, raw[-2], raw[-1])
-        listing = ListingRow(cls, values, organisation)
+        listing = ListingRow(cls, values, organisation, db.session)
         rows.append((listing, raw[width], raw[width + 1]) if with_distance else (listing, raw[width]))
     return rows
 

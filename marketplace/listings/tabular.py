@@ -2,9 +2,14 @@
 
 Side streams: the scalar fields as fixed columns (``id``, ``title``, ... ``lat``, ``lon``,
 ``place``, ``visibility``), then one column per vocabulary key named by its group:
-``composition.SiO2``, ``trace.Cd``, ``leaching.leach:Cr``, ``properties.d50_mm``.
+``composition.SiO2``, ``trace.Cd``, ``leaching.leach:Cr``, ``properties.d50_mm``; a value
+below the laboratory's detection limit is written with ``<`` before the limit (``<0,5``,
+the contract's ``below_detection``); ``hazardous_properties`` is a list separated by ``;``.
+The contract's ``sources`` have no column: they travel in JSON only.
 Needs: the scalar fields; ``categories``, ``ewc_codes`` and ``permitted_ewc_codes`` as
-lists separated by ``;``; ``accepts_waste`` as ``true``/``false``/empty; then the
+lists separated by ``;``; ``accepts_waste`` as ``true``/``false``/empty; the ``context``
+as ``context.land_use``, ``context.regime``, ``context.structure``,
+``context.structure_use`` and ``context.groundwater_area`` (``true``/``false``); then the
 requirements as ``req1.property``, ``req1.per``, ``req1.min``, ``req1.max``, ``req1.note``,
 ``req2.property``... (as many as needed). Empty cells are absent fields. Numbers may
 use a decimal comma. A CSV file holds one kind, told by its columns (``category`` for
@@ -24,17 +29,21 @@ from .values import GROUPS, parse_number
 STREAM_COLUMNS = (
     "id", "title", "description", "organisation", "category", "ewc_code", "industry", "legal_status",
     "quantity_t_per_year", "lot_t", "availability", "available_from", "available_until",
-    "price_eur_per_t", "lat", "lon", "place", "visibility",
+    "price_eur_per_t", "lat", "lon", "place", "visibility", "material_type", "hazardous_properties",
+    "legal_status_evidence",
 )
+CONTEXT_FIELDS = ("land_use", "regime", "structure", "structure_use", "groundwater_area")
 NEED_COLUMNS = (
     "id", "title", "description", "organisation", "application", "categories", "ewc_codes",
     "accepts_waste", "permitted_ewc_codes", "quantity_t_per_year", "min_quantity_t_per_year",
-    "max_distance_km", "max_price_eur_per_t", "lat", "lon", "place",
-)
+    "max_distance_km", "max_price_eur_per_t", "lat", "lon", "place", "visibility",
+) + tuple(f"context.{name}" for name in CONTEXT_FIELDS)
 STREAM_NUMBERS = {"quantity_t_per_year", "lot_t", "price_eur_per_t", "lat", "lon"}
 NEED_NUMBERS = {"quantity_t_per_year", "min_quantity_t_per_year", "max_distance_km",
                 "max_price_eur_per_t", "lat", "lon"}
 NEED_LISTS = {"categories", "ewc_codes", "permitted_ewc_codes"}
+STREAM_LISTS = {"hazardous_properties"}
+BOOLEANS = {"accepts_waste", "context.groundwater_area"}
 REQUIREMENT_FIELDS = ("property", "per", "min", "max", "note")
 
 
@@ -62,17 +71,24 @@ def _cell(value):
     return value
 
 
+def _below(limit: float) -> str:
+    return f"<{_cell(float(limit))}"
+
+
 def stream_row(record: dict) -> list:
     location = record.get("location") or {}
+    below = record.get("below_detection") or {}
     row = []
     for column in STREAM_COLUMNS:
         if column in ("lat", "lon", "place"):
             row.append(_cell(location.get(column)))
+        elif column in STREAM_LISTS:
+            row.append(";".join(record.get(column) or []))
         else:
             row.append(_cell(record.get(column)))
     for column in value_columns():
         group, key = column.split(".", 1)
-        row.append(_cell((record.get(group) or {}).get(key)))
+        row.append(_below(below[key]) if key in below else _cell((record.get(group) or {}).get(key)))
     return row
 
 
@@ -84,6 +100,8 @@ def need_row(record: dict, requirements: int) -> list:
             row.append(_cell(location.get(column)))
         elif column in NEED_LISTS:
             row.append(";".join(record.get(column) or []))
+        elif column.startswith("context."):
+            row.append(_cell((record.get("context") or {}).get(column.split(".", 1)[1])))
         else:
             row.append(_cell(record.get(column)))
     items = record.get("requirements") or []
@@ -120,6 +138,19 @@ def _number(value, field: str):
         raise CellError(field, _("%(value)s is not a number.", value=_text(value))) from None
 
 
+def _list(raw) -> list[str]:
+    return [p.strip() for p in _text(raw).replace(",", ";").split(";") if p.strip()]
+
+
+def _boolean(raw, field: str) -> bool:
+    text = _text(raw).lower()
+    if text in ("true", "yes", "kyllä", "1", "x"):
+        return True
+    if text in ("false", "no", "ei", "0"):
+        return False
+    raise CellError(field, _("Write true or false."))
+
+
 def stream_record(cells: dict) -> tuple[dict, list[CellError]]:
     """A contract record from one row (column name -> cell), and the cells not understood."""
     record, location, errors = {}, {}, []
@@ -134,11 +165,17 @@ def stream_record(cells: dict) -> tuple[dict, list[CellError]]:
                 location["place"] = _text(raw)
             elif column in STREAM_NUMBERS:
                 record[column] = _number(raw, column)
+            elif column in STREAM_LISTS:
+                record[column] = _list(raw)
             elif column in STREAM_COLUMNS:
                 record[column] = _text(raw)
             elif "." in column and column.split(".", 1)[0] in GROUPS:
                 group, key = column.split(".", 1)
-                record.setdefault(group, {})[key] = _number(raw, column)
+                text = _text(raw)
+                if text.startswith("<"):
+                    record.setdefault("below_detection", {})[key] = _number(text[1:], column)
+                else:
+                    record.setdefault(group, {})[key] = _number(raw, column)
             else:
                 errors.append(CellError(column, _("Unknown column %(column)s.", column=column)))
         except CellError as error:
@@ -162,15 +199,13 @@ def need_record(cells: dict) -> tuple[dict, list[CellError]]:
             elif column in NEED_NUMBERS:
                 record[column] = _number(raw, column)
             elif column in NEED_LISTS:
-                record[column] = [p.strip() for p in _text(raw).replace(",", ";").split(";") if p.strip()]
+                record[column] = _list(raw)
             elif column == "accepts_waste":
-                text = _text(raw).lower()
-                if text in ("true", "yes", "kyllä", "1", "x"):
-                    record[column] = True
-                elif text in ("false", "no", "ei", "0"):
-                    record[column] = False
-                else:
-                    raise CellError(column, _("Write true or false."))
+                record[column] = _boolean(raw, column)
+            elif column.startswith("context.") and column in NEED_COLUMNS:
+                name = column.split(".", 1)[1]
+                context = record.setdefault("context", {})
+                context[name] = _boolean(raw, column) if column in BOOLEANS else _text(raw)
             elif column in NEED_COLUMNS:
                 record[column] = _text(raw)
             elif column.startswith("req") and "." in column:

@@ -8,21 +8,25 @@ from flask import (
     Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from matching import vocabulary as V
 
+from ..compliance import permits
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
-from ..models import Attachment, MaterialNeed, SideStream, WasteCode
-from . import gazetteer, services
-from .forms import NeedForm, StreamForm, set_site_choices
+from ..reference import normalise_ewc_code
+from ..models import APPLICATIONS, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
+from . import gazetteer, jobs, services
+from .exports import export_response, geojson_response, template_file
+from .forms import HAZARD_LABELS, ImportForm, NeedForm, StreamForm, set_site_choices
+from .importer import parse_upload
 from .knowledge import legal_limits, prefill_requirements
-from .records import listing_ref
+from .records import MATERIAL_TYPE_NAMES, known_waste_codes, listing_ref
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
-from .values import major_components, ordered_keys, parse_lab_report
-from ..compliance import evidence as compliance_evidence
+from .values import known_key, major_components, ordered_keys, parse_lab_report, parse_number
 
 bp = Blueprint("listings", __name__)
 
@@ -103,29 +107,21 @@ def need_map():
 
 @bp.get("/streams/map.geojson")
 def stream_geojson():
-    from .exports import geojson_response
-
     return geojson_response(SideStream, request.args, current_user)
 
 
 @bp.get("/needs/map.geojson")
 def need_geojson():
-    from .exports import geojson_response
-
     return geojson_response(MaterialNeed, request.args, current_user)
 
 
 @bp.get("/streams/export.<fmt>")
 def stream_export(fmt):
-    from .exports import export_response
-
     return export_response(SideStream, fmt, request.args, current_user)
 
 
 @bp.get("/needs/export.<fmt>")
 def need_export(fmt):
-    from .exports import export_response
-
     return export_response(MaterialNeed, fmt, request.args, current_user)
 
 
@@ -161,11 +157,13 @@ def _detail(cls, listing_id: int):
             .order_by(Attachment.id)).all()
     if cls is SideStream:
         values = listing.values_by_property if details else {}
-        context["value_rows"] = [(k, values[k], V.unit_of(k), V.kind_of(k)) for k in ordered_keys(values)]
-        majors = major_components(values)
+        below = listing.below_detection_keys if details else frozenset()
+        context["value_rows"] = [(k, values[k], V.unit_of(k), V.kind_of(k), k in below) for k in ordered_keys(values)]
+        majors = major_components({k: v for k, v in values.items() if k not in below})
         context["chart"] = json.dumps({"labels": [k for k, _v in majors], "values": [v for _k, v in majors],
                                        "label": _("wt%, dry basis")}) if majors else ""
         context["waste_title"] = listing.waste_code.title(language()) if listing.waste_code else ""
+        context["material_type_name"] = MATERIAL_TYPE_NAMES.get(listing.material_type, listing.material_type)
     else:
         context["legal"] = legal_limits(listing.application)
     return render_template(f"listings/{_kind_of(cls)[:-1]}_detail.html", **context)
@@ -259,62 +257,60 @@ def _paste_into(form: StreamForm) -> list[str]:
 
 
 def known_key_or_raw(raw):
-    from .values import known_key
-
     return known_key(raw or "") or raw
 
 
 def parse_or_none(text):
-    from .values import parse_number
-
     try:
         return parse_number(text)
     except ValueError:
         return None
 
 
-def _stream_extra(form, record) -> tuple[dict, dict]:
-    """The form's fields beyond the contract, and their problems."""
+# Contract fields the forms do not show (set through the API or an import): an edit in
+# the form keeps them as they are.
+STREAM_FIELDS_NOT_IN_FORM = ("material_type", "sources")
+NEED_FIELDS_NOT_IN_FORM = ("context",)
+
+
+def _keep_unshown(record: dict, listing, names) -> dict:
+    for name in names:
+        value = getattr(listing, name) if listing is not None else None
+        if value:
+            record[name] = value
+    return record
+
+
+def _stream_extra(form, record: dict) -> dict:
+    """The form's fields beyond the contract: the site and the hazard assessment's note.
+
+    The page shows the hazard fields for a hazardous entry only; for any other code, what
+    stayed ticked or written there (from a code typed before) is dropped, as the user no
+    longer sees it."""
     extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
-             "hazardous_properties": list(form.hazardous_properties.data or []),
              "hazard_note": (form.hazard_note.data or "").strip()}
-    problems = {}
     code = record.get("ewc_code")
-    if code:
-        from ..reference import normalise_ewc_code
-
-        entry = db.session.get(WasteCode, normalise_ewc_code(code)) if len(code.replace(" ", "").rstrip("*")) == 6 else None
-        if entry is not None and entry.hazardous and not (extra["hazardous_properties"] or extra["hazard_note"]):
-            problems["hazardous_properties"] = _(
-                "%(code)s* is a hazardous entry: tick its hazardous properties or describe the "
-                "assessment.", code=entry.code)
-    if not (code and _is_hazardous(code)):
-        extra["hazardous_properties"], extra["hazard_note"] = [], ""
-    return extra, problems
-
-
-def _is_hazardous(code: str) -> bool:
-    from ..reference import normalise_ewc_code
-
-    digits = code.replace(" ", "").rstrip("*")
-    if len(digits) != 6 or not digits.isdigit():
-        return False
-    entry = db.session.get(WasteCode, normalise_ewc_code(code))
-    return bool(entry and entry.hazardous)
+    entry = known_waste_codes(db.session, [code]).get(normalise_ewc_code(code)) if code else None
+    if entry is None or not entry.hazardous:
+        record.pop("hazardous_properties", None)
+        extra["hazard_note"] = ""
+    return extra
 
 
 def _stream_form_data(stream: SideStream) -> dict:
+    below = stream.below_detection_keys
     return {
         "title": stream.title, "description": stream.description, "category": stream.category,
         "ewc_code": (stream.ewc_code + ("*" if stream.is_hazardous else "")) if stream.ewc_code else "",
         "hazardous_properties": list(stream.hazardous_properties or []), "hazard_note": stream.hazard_note,
         "industry": stream.industry or "", "legal_status": stream.legal_status or "",
+        "legal_status_evidence": stream.legal_status_evidence or "",
         "quantity_t_per_year": stream.quantity_t_per_year, "lot_t": stream.lot_t,
         "availability": stream.availability or "", "available_from": stream.available_from,
         "available_until": stream.available_until, "price_eur_per_t": stream.price_eur_per_t,
         "visibility": stream.visibility, "site_id": str(stream.site_id) if stream.site_id else "",
         "place": stream.place, "lat": stream.lat, "lon": stream.lon,
-        "values": [{"property": k, "value": v, "unit": V.unit_of(k)}
+        "values": [{"property": k, "value": f"< {v:g}" if k in below else v, "unit": V.unit_of(k)}
                    for k, v in ((k, stream.values_by_property[k]) for k in ordered_keys(stream.values_by_property))],
     }
 
@@ -338,25 +334,20 @@ def _stream_form(stream: SideStream | None):
             values = form.value_pairs()
             location = _resolve_location(form, current_user)
             if values is not None and location is not None:
-                record = form.to_record(values, location)
-                extra, extra_problems = _stream_extra(form, record)
-                evidence_upload = request.files.get("legal_evidence")
-                extra_problems.update(compliance_evidence.legal_status_problems(
-                    stream, record.get("legal_status"), record.get("ewc_code"),
-                    bool(evidence_upload and evidence_upload.filename)))
+                record = _keep_unshown(form.to_record(values, location), stream, STREAM_FIELDS_NOT_IN_FORM)
+                evidence = {"evidence": request.files.get("legal_evidence"),
+                            "evidence_title": form.legal_evidence_title.data or ""}
                 try:
-                    if extra_problems:
-                        raise InvalidInput(_("The listing has errors."), extra_problems)
                     if stream is None:
                         publish = action == "publish"
-                        stream = services.create_stream(current_user, record, publish=publish, extra=extra)
+                        stream = services.create_stream(current_user, record, publish=publish,
+                                                        extra=_stream_extra(form, record), **evidence)
                         flash(_("The side stream is published.") if publish else
                               _("The side stream is saved as a draft."), "success")
                     else:
-                        services.update_stream(current_user, stream, record, extra=extra)
+                        services.update_stream(current_user, stream, record,
+                                               extra=_stream_extra(form, record), **evidence)
                         flash(_("The changes are saved."), "success")
-                    compliance_evidence.attach_evidence(current_user, stream, evidence_upload,
-                                                        form.legal_evidence_title.data or "")
                     return redirect(url_for("listings.stream_detail", listing_id=stream.id))
                 except InvalidInput as error:
                     rows = {}
@@ -416,8 +407,6 @@ def _need_form_data(need: MaterialNeed) -> dict:
 def _permit_prefill(organisation_id) -> dict | None:
     """A new need of an organisation with permits: it may take waste, the codes its permits
     valid today cover, and matching follows the permits (marketplace.compliance)."""
-    from ..compliance import permits
-
     if not permits.has_permits(organisation_id):
         return None
     codes = permits.valid_codes(organisation_id)
@@ -461,7 +450,7 @@ def _need_form(need: MaterialNeed | None):
         elif form.validate():
             location = _resolve_location(form, current_user)
             if location is not None:
-                record = form.to_record(location)
+                record = _keep_unshown(form.to_record(location), need, NEED_FIELDS_NOT_IN_FORM)
                 extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
                          "codes_from_permits": bool(form.codes_from_permits.data)}
                 try:
@@ -587,8 +576,6 @@ def places():
 
 @bp.get("/listings/applications/<name>.json")
 def application_requirements(name):
-    from ..models import APPLICATIONS
-
     if name not in APPLICATIONS:
         abort(404)
     return jsonify({"application": name, "requirements": [
@@ -601,13 +588,7 @@ def listing_helpers():
     def number_arg(value):
         return "" if value is None else f"{value:g}"
 
-    return {"number_arg": number_arg, "HAZARD_LABELS": _hazard_labels()}
-
-
-def _hazard_labels():
-    from .forms import HAZARD_LABELS
-
-    return HAZARD_LABELS
+    return {"number_arg": number_arg, "HAZARD_LABELS": HAZARD_LABELS}
 
 
 # -- import ------------------------------------------------------------------------
@@ -615,10 +596,6 @@ def _hazard_labels():
 @bp.route("/listings/import", methods=["GET", "POST"])
 @login_required
 def import_upload():
-    from . import jobs
-    from .forms import ImportForm
-    from .importer import parse_upload
-
     if not (current_user.is_broker or services.may_create(current_user)):
         raise Forbidden(_("Only members of an organisation can import listings."))
     form = ImportForm()
@@ -640,8 +617,6 @@ def import_upload():
 
 
 def _load_job(job_id: int):
-    from ..models import ImportJob
-
     job = db.session.get(ImportJob, job_id)
     if job is None or (job.user_id != current_user.id and not current_user.is_admin):
         raise NotFound()
@@ -651,8 +626,6 @@ def _load_job(job_id: int):
 @bp.get("/listings/import/<int:job_id>")
 @login_required
 def import_status(job_id):
-    from . import jobs
-
     job = _load_job(job_id)
     return render_template("listings/import_status.html", job=job, progress=jobs.progress_of(job),
                            report=job.report or {})
@@ -661,22 +634,16 @@ def import_status(job_id):
 @bp.get("/listings/import/<int:job_id>.json")
 @login_required
 def import_progress(job_id):
-    from . import jobs
-
     return jsonify(jobs.progress_of(_load_job(job_id)))
 
 
 @bp.get("/listings/import/template-<any(side_streams,needs):kind>.<any(csv,xlsx,json):fmt>")
 def import_template(kind, fmt):
-    from .exports import template_file
-
     return template_file(kind, fmt)
 
 
 @bp.app_context_processor
 def attachment_labels():
-    from flask_babel import lazy_gettext as _l
-
     return {"ATTACHMENT_KIND_LABELS": {"lab_certificate": _l("Lab certificate"),
                                        "safety_data_sheet": _l("Safety data sheet"),
                                        "legal_evidence": _l("Evidence of the legal status"),

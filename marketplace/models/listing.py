@@ -5,14 +5,18 @@ exit of the site: pages, search, map, exports, matches and the API.
 """
 from __future__ import annotations
 
+import calendar
 import math
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from geoalchemy2 import Geography
 from geoalchemy2 import functions as geo
 from sqlalchemy import orm
 
 from .base import utcnow
+from .deal import Deal
+from .organisation import Organisation
 
 VISIBILITIES = ("public", "anonymous", "brokered")
 STATUSES = ("draft", "active", "reserved", "closed")
@@ -31,8 +35,6 @@ MAX_PUBLICATION_MONTHS = 12
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later, or the month's last day where it has no such day."""
-    import calendar
-
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -137,17 +139,14 @@ class ListingMixin:
         EXISTS query."""
         if not (user and user.is_authenticated and user.organisation_id is not None):
             return False
-        from .deal import Deal
-
         if self.__tablename__ == "side_stream":
             on_listing = sa.and_(Deal.side_stream_id == self.id, Deal.buyer_id == user.organisation_id)
         else:
             on_listing = sa.and_(Deal.need_id == self.id, Deal.supplier_id == user.organisation_id)
-        session = orm.object_session(self) if isinstance(self, ListingMixin) else None
+        # The listing's own session: a model does not reach for the request's.
+        session = orm.object_session(self) if isinstance(self, ListingMixin) else self.session
         if session is None:
-            from ..db import db
-
-            session = db.session
+            raise orm.exc.DetachedInstanceError(f"{self!r} is not in a session: it cannot tell its deals")
         return bool(session.scalar(
             sa.select(sa.exists().where(on_listing, Deal.introduced_at.is_not(None)))
         ))
@@ -162,8 +161,6 @@ class ListingMixin:
     @classmethod
     def visible_to_clause(cls, user):
         """A WHERE clause selecting the listings the user may find in lists and maps."""
-        from .organisation import Organisation
-
         published = sa.and_(
             cls.status.in_(SEARCHABLE_STATUSES),
             cls.visibility != "brokered",
@@ -232,8 +229,6 @@ class OrganisationRow:
     __slots__ = ("id", "name", "verification_status", "is_verified")
 
     def __init__(self, id: int, name: str, verification_status: str):
-        from .organisation import Organisation
-
         self.id, self.name, self.verification_status = id, name, verification_status
         self.is_verified = Organisation.is_verified.fget(self)  # the organisation's own rule
 
@@ -246,10 +241,11 @@ class ListingRow:
 
     RULE_COLUMNS = ("id", "lat", "lon", "visibility", "status", "organisation_id", "published_until")
 
-    def __init__(self, cls, values: dict, organisation: OrganisationRow):
+    def __init__(self, cls, values: dict, organisation: OrganisationRow, session: orm.Session):
         self.__dict__.update(values)
         self.__tablename__ = cls.__tablename__
         self.organisation = organisation
+        self.session = session  # where introduced_to asks for deals
 
     is_owned_by = ListingMixin.is_owned_by
     is_expired = ListingMixin.is_expired
@@ -265,8 +261,6 @@ class ListingRow:
 
 
 def _geography():
-    from geoalchemy2 import Geography
-
     return Geography(srid=4326)
 
 

@@ -9,7 +9,8 @@ from .listing import STATUSES, VISIBILITIES, ListingMixin
 APPLICATIONS = (
     "geopolymer_binder", "dust_binder", "cover_layer", "fertiliser", "liming_agent",
     "soil_improver", "cement_scm", "concrete_aggregate", "earth_construction",
-    "neutralisation", "filler", "fuel", "metal_recovery", "other",
+    "neutralisation", "filler", "fuel", "metal_recovery", "mass_stabilisation", "mine_backfill",
+    "phosphorus_filter", "cement_raw_material", "co2_mineralisation", "other",
 )
 
 
@@ -40,6 +41,9 @@ class MaterialNeed(ListingMixin, Base):
     min_quantity_t_per_year: orm.Mapped[float | None]
     max_distance_km: orm.Mapped[float | None]
     max_price_eur_per_t: orm.Mapped[float | None]
+    # Contract 1.1: where and under which rules the material will be used (land_use,
+    # regime, structure, structure_use, groundwater_area), as the record gives it.
+    context: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
     location = point_column()
 
     requirements: orm.Mapped[list[Requirement]] = orm.relationship(

@@ -49,6 +49,12 @@ class SideStream(ListingMixin, Base):
     # HP1-HP15 of Annex III to Directive 2008/98/EC that the holder has assessed, and a note.
     hazardous_properties: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
     hazard_note: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    # Contract 1.1: what the material is (a key of material-types.json), what a by-product
+    # or end-of-waste status rests on (the decision's reference; the document itself is an
+    # attachment), and where the values come from (the contract's ``sources`` items).
+    material_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    legal_status_evidence: orm.Mapped[str | None] = orm.mapped_column(sa.String(500))
+    sources: orm.Mapped[list | None] = orm.mapped_column(sa.JSON)
     location = point_column()
 
     waste_code: orm.Mapped["WasteCode | None"] = orm.relationship()  # noqa: F821
@@ -63,6 +69,11 @@ class SideStream(ListingMixin, Base):
     @property
     def values_by_property(self) -> dict[str, float]:
         return {v.property: v.value for v in self.values}
+
+    @property
+    def below_detection_keys(self) -> frozenset[str]:
+        """Keys whose value is the laboratory's detection limit, the result being below it."""
+        return frozenset(v.property for v in self.values if v.below_detection)
 
     def __repr__(self) -> str:
         return f"<SideStream {self.id} {self.title!r}>"
@@ -89,6 +100,9 @@ class MeasuredValue(Base):
     )
     property: orm.Mapped[str] = orm.mapped_column(sa.String(40))
     value: orm.Mapped[float]
+    # The result was below the laboratory's detection limit, and ``value`` is that limit:
+    # shown as "< 0.5 mg/kg" (the contract's ``below_detection``).
+    below_detection: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
     # Where the value came from when a provider answered a service request (marketplace.providers).
     service_request_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("service_request.id", ondelete="SET NULL")
@@ -97,4 +111,4 @@ class MeasuredValue(Base):
     side_stream: orm.Mapped[SideStream] = orm.relationship(back_populates="values")
 
     def __repr__(self) -> str:
-        return f"<MeasuredValue {self.property}={self.value}>"
+        return f"<MeasuredValue {self.property}{'<' if self.below_detection else '='}{self.value}>"

@@ -12,7 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import orm
 
 from ..db import db
+from ..deals.labels import STATE_LABELS
+from ..deals.services import deal_name, parties_for, person_label
 from ..mail import queue_mail
+from ..matches.services import present
 from ..models import (
     DigestEntry, Match, MaterialNeed, NotificationSetting, Organisation, SideStream, User,
 )
@@ -78,8 +81,6 @@ def _send(user: User, subject, template: str, **context) -> None:
 
 
 def _deal_context(deal, user) -> dict:
-    from ..deals.services import deal_name, parties_for
-
     supplier, buyer = parties_for(deal, user)
     return {"deal": deal, "deal_name": deal_name(deal, user), "supplier": supplier, "buyer": buyer,
             "deal_url": _deal_url(deal)}
@@ -88,8 +89,6 @@ def _deal_context(deal, user) -> dict:
 def _notify_parties(deal, actor, kind: str, subject, template: str, person: str = "actor", **extra) -> int:
     """Mail every participant who wants ``kind``, the acting one excepted. The context is
     built under the recipient's locale, so names and labels come in their language."""
-    from ..deals.services import person_label
-
     sent = 0
     for user in _recipients(deal, actor, kind):
         with force_locale(user.language or "fi"):
@@ -105,8 +104,6 @@ def notify_deal_opened(deal, actor) -> int:
 
 
 def notify_state_change(deal, event, actor) -> int:
-    from ..deals.labels import STATE_LABELS
-
     return _notify_parties(
         deal, actor, "state_change",
         lambda: _("Sivuvirta: the deal is now %(state)s", state=str(STATE_LABELS[event.to_state]).lower()),
@@ -155,8 +152,6 @@ def _digest_matches(user: User, since: datetime, min_score: float) -> list[Match
 def digest_for(user: User, now: datetime, min_score: float) -> int:
     """Queue one digest mail to the user (if there is anything new); returns the pairings
     mailed. Each pairing is recorded, so it is mailed to this user once."""
-    from ..matches.services import present
-
     setting = db.session.get(NotificationSetting, user.id)
     if setting is None:
         setting = NotificationSetting(user_id=user.id, on_message=True, on_state_change=True,

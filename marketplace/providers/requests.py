@@ -23,10 +23,12 @@ from ..attachments.services import safe_filename
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import CATEGORY_LABELS
+from ..listings import services as listing_services
 from ..listings.values import check_value, check_values, convert, known_key, parse_number, unknown_key_message
 from ..mail import queue_mail
+from ..notifications.services import setting_for
 from ..models import (
-    Attachment, MeasuredValue, ProviderService, ServiceRequest, ServiceRequestMessage, SideStream, User,
+    Attachment, ProviderService, ServiceRequest, ServiceRequestMessage, SideStream, User,
 )
 from ..models.base import utcnow
 from . import vocabulary
@@ -311,15 +313,7 @@ def enter_results(user, request: ServiceRequest, rows, note: str = "") -> dict[s
                 break
     if errors:
         raise InvalidInput(_("The results have errors."), errors)
-    existing = {v.property: v for v in stream.values}
-    for key, value in values.items():
-        row = existing.get(key)
-        if row is None:
-            row = MeasuredValue(property=key, value=value)
-            stream.values.append(row)
-        row.value = value
-        row.service_request_id = request.id
-    stream.updated_at = utcnow()
+    listing_services.record_lab_values(user, stream, values, service_request_id=request.id)
     answered = {r["property"]: r for r in (request.results or [])}
     for key, value in values.items():
         answered[key] = {"property": key, "value": value}
@@ -331,9 +325,6 @@ def enter_results(user, request: ServiceRequest, rows, note: str = "") -> dict[s
     db.session.flush()
     if note.strip():
         _add_message(user, request, note.strip(), ())
-    from ..matches.services import refresh_for_stream
-
-    refresh_for_stream(db.session, stream)
     audit.record("service_request.answered", actor=user, target=stream, request=request.id,
                  keys=sorted(values))
     notify(request, user, "answered", values=values)
@@ -367,10 +358,6 @@ def participants(request: ServiceRequest) -> list[User]:
 
 
 def _wants_mail(user: User) -> bool:
-    try:
-        from ..notifications.services import setting_for
-    except ImportError:  # pragma: no cover - the notifications area is optional
-        return True
     return setting_for(user).wants("message")
 
 

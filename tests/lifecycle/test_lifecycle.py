@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from marketplace.db import db
 from marketplace.lifecycle import services
+from marketplace.listings import services as listing_services
 from marketplace.matches.services import engine_streams, refresh_for
 from marketplace.models import ListingClosure, Match, OutboxMessage, SideStream
 from marketplace.models.listing import add_months
@@ -106,7 +107,7 @@ def test_the_owner_is_reminded_two_weeks_before_once_a_period(app, make, owner):
     # Renewed: a new period gets its own reminder.
     with app.test_request_context():
         user = db.session.scalar(sa.select(SideStream)).organisation.members[0]
-        services.renew(user, db.session.get(SideStream, stream.id), 3, today=end - timedelta(days=10))
+        listing_services.renew(user, db.session.get(SideStream, stream.id), 3, today=end - timedelta(days=10))
         new_end = add_months(end - timedelta(days=10), 3)
         assert db.session.get(SideStream, stream.id).published_until == new_end
         assert services.send_reminders(today=new_end - timedelta(days=3)) == 1

@@ -44,7 +44,7 @@ def test_draft_is_not_published(app, client, auth, supplier):
      "The end of availability is before its start."),
     ({"ewc_code": "99 99 99"}, "ewc_code", "99 99 99 is not a code of the European List of Waste."),
     ({"ewc_code": "10 02 02*"}, "ewc_code", "is not a hazardous entry"),
-    ({"ewc_code": "10 02 07*"}, "hazardous_properties", "is a hazardous entry: tick its hazardous properties"),
+    ({"ewc_code": "10 02 07*"}, "hazardous_properties", "is a hazardous entry: give its hazardous properties"),
     ({"lat": "95", "lon": "24"}, "lat", "Latitude is between -90 and 90."),
     ({"lat": "65", "lon": ""}, "lon", "Give both latitude and longitude."),
     ({"lat": "", "lon": "", "place": "Atlantis"}, "place", "No place called Atlantis was found"),
