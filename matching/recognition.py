@@ -120,17 +120,16 @@ class Recogniser(BaseEstimator, ClassifierMixin):
             for prop, (lo, hi) in t.composition.items():
                 a, b = spans.get(prop, (lo, hi))
                 spans[prop] = (min(a, lo), max(b, hi))
-        self._spans = spans
         records, labels = [], []
         for key in sorted(catalogue.types):
             t = catalogue.types[key]
             words = {lang: [t.names[lang].lower()] + t.synonyms[lang] for lang in ("en", "fi", "sv")}
             for _ in range(self.samples_per_type):
-                records.append(self._sample(rng, t, words))
+                records.append(self._sample(rng, t, words, spans))
                 labels.append(key)
         return records, labels
 
-    def _sample(self, rng, t, words) -> dict:
+    def _sample(self, rng, t, words, spans) -> dict:
         values = {}
         if rng.random() >= self.drop_all_values:
             for prop, (lo, hi) in t.composition.items():
@@ -140,10 +139,10 @@ class Recogniser(BaseEstimator, ClassifierMixin):
                     values[prop] = float(10 ** rng.uniform(np.log10(lo), np.log10(hi)))
                 else:
                     values[prop] = float(rng.uniform(lo, hi))
-            others = [k for k in sorted(self._spans) if k not in t.composition]
+            others = [k for k in sorted(spans) if k not in t.composition and spans[k][1] > 0]
             for k in rng.choice(others, size=min(len(others), rng.poisson(self.background)), replace=False):
-                lo, hi = self._spans[k]
-                values[str(k)] = float(10 ** rng.uniform(np.log10(max(lo, 1e-12)), np.log10(hi))) if hi > 0 else 0.0
+                lo, hi = spans[str(k)]
+                values[str(k)] = float(10 ** rng.uniform(np.log10(max(lo, hi * 1e-3)), np.log10(hi)))
         title = description = ""
         if rng.random() >= self.drop_text:
             lang = ("en", "fi", "sv")[rng.integers(3)]
