@@ -93,14 +93,14 @@ def _range_check(key: str, value: float) -> str | None:
 
 @lru_cache(maxsize=1)
 def material_type_keys() -> frozenset:
-    """Material types every implementation knows (schemas/material-types.json)."""
+    """Material types the engine knows: the contract's (schemas/material-types.json)
+    and any its catalogue (knowledge/materials.json) adds."""
     doc = json.loads(resources.files("matching.schemas").joinpath("material-types.json").read_text("utf-8"))
-    return frozenset(t["key"] for t in doc["types"])
-
-
-#: Keys the engine's catalogue adds to the contract's material types
-#: (set by the catalogue loader, see matching.materials).
-EXTRA_MATERIAL_TYPES: set = set()
+    keys = {t["key"] for t in doc["types"]}
+    catalogue = resources.files("matching.knowledge").joinpath("materials.json")
+    if catalogue.is_file():
+        keys |= set(json.loads(catalogue.read_text("utf-8"))["types"])
+    return frozenset(keys)
 
 
 def ewc_star_error(code: str) -> str | None:
@@ -151,8 +151,8 @@ def stream_domain_errors(rec: dict, index=None) -> list[str]:
     if "CaO_free" in comp and "CaO" in comp and comp["CaO_free"] > comp["CaO"]:
         out.append(f"{label}: field 'composition.CaO_free': free CaO exceeds total CaO")
     mtype = rec.get("material_type")
-    if mtype and mtype not in material_type_keys() | EXTRA_MATERIAL_TYPES:
-        hint = difflib.get_close_matches(mtype, sorted(material_type_keys() | EXTRA_MATERIAL_TYPES), n=1)
+    if mtype and mtype not in material_type_keys():
+        hint = difflib.get_close_matches(mtype, sorted(material_type_keys()), n=1)
         out.append(f"{label}: field 'material_type': unknown material type {mtype!r}"
                    + (f"; did you mean {hint[0]!r}?" if hint else ""))
     if rec.get("ewc_code"):

@@ -125,8 +125,13 @@ IDEA_FEASIBLE = N_("could serve {application}: no rule of this use is broken by 
 IDEA_INFEASIBLE = N_("not suitable for {application} as analysed")
 IDEA_NEEDS_NEARBY = N_("{count} posted needs for {application} within their distance limit")
 
+#: What was not stated, for CONTEXT_STRICTER.
+CONTEXT_WHAT = {"structure": N_("structure"), "structure_use": N_("use of the structure"),
+                "product_class": N_("land use")}
+
 ALL_TEMPLATES = tuple(v for k, v in dict(globals()).items()
                       if k.isupper() and isinstance(v, str))
+ALL_TEMPLATES += tuple(CONTEXT_WHAT.values())
 
 #: Params holding a property key or label: shown as people write them.
 PROPERTY_PARAMS = ("property", "keys", "skey")

@@ -65,6 +65,11 @@ class StreamTable:
         haz = np.array([c.endswith("*") for c in self.ewc_codes] + [False], dtype=bool)
         return haz[self.ewc]  # index -1 picks the trailing False
 
+    def values_of(self, key: str, rows) -> np.ndarray:
+        """Values of one key over rows (float64), NaN where not analysed."""
+        c = self.column(key)
+        return self.X[rows, c].astype(np.float64) if c is not None else np.full(len(rows), np.nan)
+
     def column(self, key: str) -> int | None:
         col = self.__dict__.get("_col")
         if col is None:

@@ -52,3 +52,15 @@ MARGIN_FULL = 0.5
 PROFILE_GAMMA = 0.5
 #: Category component when the category is typical / not typical.
 CATEGORY_TYPICAL, CATEGORY_OTHER = 1.0, 0.3
+
+#: Documented use of a material for an application (catalogue's use matrix):
+#: its tier decides the score before any resemblance of numbers.
+USE_TIERS = {"proven": 2, "possible": 1, "unsuitable": 0}
+#: Levels of a pair: 2 x tier + 1 if verified (0..5). Score = (level + fit x
+#: FIT_SPAN) / LEVELS, so the fit (0..1) orders pairs only within a level.
+LEVELS = 6
+FIT_SPAN = 0.999
+#: A material type read with less confidence than this is unverified and
+#: its documented uses are not counted (the recogniser's calibrated
+#: probability). An engine choice, not tuned on data.
+MIN_MATERIAL_CONFIDENCE = 0.6
