@@ -25,6 +25,11 @@ def list_of_waste():
     return {e["code"]: e["hazardous"] for e in doc["entries"]}
 
 
+def test_every_contract_type_is_in_the_catalogue(catalogue):
+    assert set(contract_types()) <= set(catalogue.types)
+    assert len(catalogue.types) >= 47
+
+
 def test_applications_are_the_need_schemas_without_other(catalogue):
     assert "other" not in catalogue.applications
     for new in ("mass_stabilisation", "mine_backfill", "phosphorus_filter",
@@ -122,6 +127,32 @@ def _status(catalogue, key, app):
     ("acbfs", "concrete_aggregate", "proven"),
     ("ggbs", "geopolymer_binder", "proven"),
     ("ggbs", "cement_scm", "proven"),
+    ("waste_rock_paf", "cover_layer", "unsuitable"),
+    ("waste_rock_paf", "earth_construction", "unsuitable"),
+    ("waste_rock_paf", "concrete_aggregate", "unsuitable"),
+    ("waste_rock_paf", "mine_backfill", "possible"),
+    ("acbfs", "earth_construction", "proven"),
+    ("coal_fly_ash", "cement_scm", "proven"),
+    ("fbc_wood_ash", "cement_scm", "unsuitable"),
+    ("fbc_peat_ash", "cement_scm", "unsuitable"),
+    ("fbc_mixed_ash", "cement_scm", "unsuitable"),
+    ("grate_wood_ash", "cement_scm", "unsuitable"),
+    ("fbc_wood_ash", "fertiliser", "proven"),
+    ("fecr_slag_lumpy", "concrete_aggregate", "proven"),
+    ("fecr_slag_lumpy", "earth_construction", "proven"),
+    ("fecr_slag_lumpy", "liming_agent", "unsuitable"),
+    ("fecr_slag_granulated", "liming_agent", "unsuitable"),
+    ("eaf_slag_stainless", "liming_agent", "unsuitable"),
+    ("eaf_slag_carbon", "liming_agent", "unsuitable"),
+    ("apc_residue", "earth_construction", "unsuitable"),
+    ("apc_residue", "concrete_aggregate", "unsuitable"),
+    ("green_liquor_dregs", "cover_layer", "proven"),
+    ("green_liquor_dregs", "liming_agent", "proven"),
+    ("eaf_slag_carbon", "neutralisation", "unsuitable"),
+    ("fecr_slag_lumpy", "neutralisation", "unsuitable"),
+    ("feldspar_fines", "geopolymer_binder", "unsuitable"),
+    ("limestone_fines", "liming_agent", "proven"),
+    ("burnt_lime_fines", "neutralisation", "proven"),
 ])
 def test_expert_judgements(catalogue, key, app, status):
     assert _status(catalogue, key, app) == status
@@ -130,6 +161,38 @@ def test_expert_judgements(catalogue, key, app, status):
 def test_binder_uses_of_slag_depend_on_glass(catalogue):
     cond = catalogue.use("ggbs", "cement_scm").condition
     assert cond.property == "amorphous_pct" and cond.min >= 66
+
+
+def test_wood_ash_is_a_forest_fertiliser_by_its_cadmium(catalogue):
+    use = catalogue.use("fbc_wood_ash", "fertiliser")
+    assert (use.condition.property, use.condition.max) == ("Cd", 25)
+    assert "forest" in use.reason["en"] and "1.5" in use.reason["en"]
+
+
+def test_slag_dosed_as_a_reagent_depends_on_particle_size(catalogue):
+    cond = catalogue.use("bof_slag", "neutralisation").condition
+    assert cond.property == "max_particle_mm" and cond.max <= 1
+
+
+def test_en_450_is_cited_only_for_ash_and_en_15167_only_for_slag(catalogue):
+    for t in catalogue.types.values():
+        for use in t.uses.values():
+            if use.source == "en450":
+                assert t.category == "ash", t.key
+            if use.source == "en15167":
+                assert t.category == "slag", t.key
+    assert catalogue.use("coal_fly_ash", "cement_scm").source == "en450"
+    assert catalogue.use("ggbs", "cement_scm").source == "en15167"
+
+
+def test_every_application_has_a_proven_material(catalogue):
+    # Road dust is bound with hygroscopic salts or lignosulphonate, none of which is
+    # a contract material type; the catalogue documents only what must not be spread.
+    for app in catalogue.applications:
+        if app == "dust_binder":
+            assert catalogue.with_status(app, "unsuitable")
+            continue
+        assert catalogue.with_status(app, "proven"), app
 
 
 def test_contract_categories_agree(catalogue):
