@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from matching import Matcher, Reason, load_knowledge, validate_batch
+from matching import ContractError, Matcher, Reason, load_knowledge, validate_batch
 from matching import reasons as R
 
 from mhelpers import fit, need_rec, stream_rec
@@ -273,3 +273,67 @@ def test_unverified_is_exactly_the_factor_below_an_equal_fit():
     # Unverified is one level below: the fit orders pairs only within a level.
     assert v.score == pytest.approx((1 + 0.999 * fit_v) / 6) and u.score < v.score
     assert u.score == pytest.approx((0 + 0.999 * 0.85 * fit_v) / 6)
+
+
+def test_function_first_unsuitable_refused_and_proven_ranks_above_possible():
+    # Sulphidic tailings for a cover over sulphidic tailings: unsuitable (the
+    # catalogue) and acid-forming (NP/AP far below 1), whatever the numbers.
+    tail = stream_rec("tail", category="tailings", material_type="tailings_sulphidic",
+                      composition={"S_sulphide": 5, "SiO2": 50}, properties={"neutralising_value_pct": 0.5,
+                                                                             "hydraulic_conductivity_m_s": 1e-9})
+    m = fit([tail], [need_rec(application="cover_layer")])
+    x = m.rank_streams("N", include_infeasible=True)[0]
+    assert not x.feasible
+    t = [str(r) for r in x.reasons]
+    assert t[0].startswith("unsuitable for") or t[0].startswith("acid-forming"), t
+    assert any(r.startswith("acid-forming: NP/AP 0.06") for r in t), t
+    # Proven (granulated slag) above possible (air-cooled slag) for mine backfill,
+    # even when the possible one is much nearer.
+    near = stream_rec("acbfs", category="slag", material_type="acbfs", lat=65.0, lon=25.0)
+    far = stream_rec("ggbs", category="slag", material_type="ggbs", lat=66.5, lon=25.0)
+    m = fit([near, far], [need_rec(application="mine_backfill", lat=65.0, lon=25.0)])
+    got = m.rank_streams("N")
+    assert ids(got)[0] == "ggbs", [(g.stream_id, g.score) for g in got]
+    assert got[0].to_contract()["material_type"] == "ggbs" and got[0].to_contract()["material_confidence"] == 1.0
+    assert got[0].to_contract()["summary"].startswith("Granulated blast-furnace slag")
+
+
+def test_deciding_property_missing_is_unverified_and_crystalline_refused():
+    quartz = stream_rec("q", category="mineral_fines", composition={"SiO2": 98}, properties={"amorphous_pct": 2, "d50_mm": 0.02})
+    unknown = stream_rec("u", category="slag", composition={"SiO2": 36, "CaO": 38, "Al2O3": 10})
+    m = fit([quartz, unknown], [need_rec(application="geopolymer_binder")])
+    assert ids(m.rank_streams("N")) == ["u"]
+    u = m.rank_streams("N")[0]
+    assert not u.verified and {"amorphous_pct", "d50_mm"} <= set(u.missing)
+
+
+def test_below_detection_and_typical_values():
+    s = stream_rec("bd", category="ash", material_type="coal_fly_ash", below_detection={"Cd": 0.5},
+                   trace={"Ni": 10}, sources=[{"kind": "typical", "properties": ["Ni"]}])
+    m = fit([s], [need_rec(requirements=[{"property": "Cd", "max": 1.0}]),
+                  need_rec("N2", requirements=[{"property": "Cd", "max": 0.2}]),
+                  need_rec("N3", requirements=[{"property": "Ni", "max": 50}])])
+    assert m.rank_streams("N")[0].verified           # < 0.5 meets a maximum of 1
+    assert not m.rank_streams("N2")[0].verified      # < 0.5 cannot show <= 0.2
+    assert not m.rank_streams("N3")[0].verified      # a typical value is not an analysis
+
+
+def test_star_must_agree_with_the_list_of_waste():
+    with pytest.raises(ContractError) as exc:
+        validate_batch({"side_streams": [stream_rec("H", ewc_code="10 02 07")]})
+    assert "write it '10 02 07*'" in str(exc.value)
+    with pytest.raises(ContractError) as exc:
+        validate_batch({"side_streams": [stream_rec("H", ewc_code="10 01 02*")]})
+    assert "without '*'" in str(exc.value)
+
+
+def test_mirror_entry_judged_by_hazardous_properties():
+    s = stream_rec("ba", category="ash", ewc_code="19 01 12", legal_status="waste", hazardous_properties=["HP14"])
+    x = fit([s], [need_rec(application="fertiliser", accepts_waste=True)]).rank_streams("N", include_infeasible=True)[0]
+    assert not x.feasible and any("mirror entry and the stream has hazardous properties HP14" in str(r) for r in x.reasons)
+
+
+def test_other_need_read_into_a_known_use():
+    s = stream_rec("g", category="slag", material_type="ggbs")
+    x = fit([s], [need_rec(application="other", title="Sideaine kaivostäyttöön")]).rank_streams("N")[0]
+    assert any(str(r).startswith("use read from the need's text as Mine backfill") for r in x.reasons)
