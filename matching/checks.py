@@ -193,14 +193,14 @@ class LegalStatus(Check):
                 return [line("legal", Reason(R.WASTE_PERMITTED, {"ewc": ewc}, True, WASTE_ACT))], set()
             if need.accepts_waste:
                 return [line("legal", Reason(R.WASTE_ACCEPTED, {}, True, WASTE_ACT))], set()
-            return [line("legal", Reason(R.STATUS_UNCONFIRMED, {"who": "the receiver"}, None, WASTE_ACT))], set()
+            return [line("legal", Reason(R.STATUS_UNCONFIRMED, {"who": R.WHO_RECEIVER}, None, WASTE_ACT))], set()
         # The status matters only where the receiver restricts waste or the
         # use's rules depend on it (a decree that covers wastes only).
         matters = need.accepts_waste is False or need.permitted_ewc_codes is not None or bool(f.app.get("scope"))
         if legal is None:
             if not matters:
                 return [], set()
-            return [line("legal", Reason(R.STATUS_UNCONFIRMED, {"who": "the holder of the stream"}, None, WASTE_ACT))], set()
+            return [line("legal", Reason(R.STATUS_UNCONFIRMED, {"who": R.WHO_HOLDER}, None, WASTE_ACT))], set()
         if legal in ("by_product", "end_of_waste") and not t.evidence[row]:
             return [line("legal", Reason(R.STATUS_CLAIMED, {"status": legal.replace("_", "-")}, None, WASTE_ACT))], set()
         if not matters:

@@ -1009,7 +1009,11 @@ class Matcher:
             if np.isnan(v) or weak:
                 d = float(t.below[row, col]) if (t.below is not None and col is not None) else float("nan")
                 if not np.isnan(d) and term.lo is None and term.hi is not None and d <= term.hi:
-                    passed.setdefault(term.act or term.label, []).append((0.0, term.label))
+                    if term.act:
+                        passed.setdefault(term.act, []).append((0.0, term.label))
+                    else:
+                        out.append(line("limits", Reason(R.REQ_BELOW_DETECTION_OK, {
+                            "property": term.label, "detection": d, "unit": term.unit, "limit": term.hi}, True)))
                     continue
                 keys = [k for k in term.keys + (term.per or ()) if self._is_missing(row, k)] or list(term.keys)
                 if not term.hard:

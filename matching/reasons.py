@@ -47,7 +47,6 @@ USE_PROVEN = N_("proven for {application}: {why}")
 USE_POSSIBLE = N_("possible for {application} with treatment: {why}")
 USE_UNSUITABLE = N_("unsuitable for {application}: {why}")
 USE_UNDOCUMENTED = N_("no documented use of this material for {application}")
-USE_CONDITION = N_("condition: {condition}")
 USE_READ_FROM_TEXT = N_("use read from the need's text as {application}")
 
 # Acid-base accounting (AP from sulphide S, NP from the neutralising value).
@@ -87,6 +86,8 @@ WASTE_CODE_UNKNOWN = N_("the stream is waste without an EWC code; the receiver's
 WASTE_PERMITTED = N_("waste with EWC {ewc}, covered by the receiver's permit")
 WASTE_ACCEPTED = N_("the stream is legally waste; the receiver states it may take waste")
 STATUS_UNCONFIRMED = N_("legal status unconfirmed: {who} has not stated it")
+WHO_RECEIVER = N_("the receiver")
+WHO_HOLDER = N_("the holder of the stream")
 STATUS_CLAIMED = N_("legal status {status} claimed without evidence: unconfirmed")
 NO_PERMIT_NEEDED = N_("legal status {status}: no waste permit needed")
 HAZARDOUS_REFUSED = N_("EWC {ewc} is a hazardous entry, not allowed for {application}")
@@ -97,14 +98,13 @@ HAZARDOUS_BY_PROPERTIES = N_("EWC {ewc} is a mirror entry and the stream has haz
 MIRROR_NOT_ASSESSED = N_("EWC {ewc} is a mirror entry: no assessment of hazardous properties stated")
 
 # Scope of a decree that covers only listed wastes (MARA 843/2017 Annex 1),
-# its structure classes, and alternative limits of another use.
+# and its structure classes.
 SCOPE_LISTED = N_("EWC {ewc} is a waste listed in {act}: its limits apply")
 SCOPE_NOT_LISTED = N_("EWC {ewc} is not among the wastes of {act}: not under the decree, an environmental permit naming this code is needed")
 SCOPE_PERMITTED = N_("EWC {ewc} is not among the wastes of {act}; the receiver's permit names this code")
 SCOPE_UNCONFIRMED = N_("EWC {ewc} is not among the wastes of {act}: if the stream is waste, an environmental permit is needed")
 SCOPE_CODE_UNKNOWN = N_("the stream is waste without an EWC code: whether {act} covers it cannot be checked")
 SCOPE_NOT_WASTE = N_("legal status {status}: {act} applies to wastes only, its limits are not applied")
-ALT_LIMIT = N_("{use} allows up to {limit} {unit} {property}")
 
 # Fit.
 PROFILE_SIMILAR = N_("composition resembles {reference} (similarity {similarity})")

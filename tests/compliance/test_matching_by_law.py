@@ -42,8 +42,9 @@ CASES = [
     ("waste", True, ["10 01 02"], True, "waste with EWC 10 01 02, covered by the receiver's permit"),
     ("waste", True, ["10 01 03"], False, "which the receiver's permit does not cover"),
     ("waste", None, None, True, "legal status unconfirmed: the receiver has not stated it"),
-    ("by_product", False, None, True, "legal status by-product: no waste permit needed"),
-    ("end_of_waste", False, None, True, "legal status end-of-waste: no waste permit needed"),
+    # Without an attached decision or a broker's check, the status is a claim (contract 1.1).
+    ("by_product", False, None, True, "legal status by-product claimed without evidence: unconfirmed"),
+    ("end_of_waste", False, None, True, "legal status end-of-waste claimed without evidence: unconfirmed"),
     ("product", False, None, True, "legal status product: no waste permit needed"),
     (None, False, None, True, "legal status unconfirmed: the holder of the stream has not stated it"),
     (None, True, ["10 01 02"], True, "legal status unconfirmed: the holder of the stream has not stated it"),
