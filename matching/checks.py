@@ -201,10 +201,10 @@ class LegalStatus(Check):
             if not matters:
                 return [], set()
             return [line("legal", Reason(R.STATUS_UNCONFIRMED, {"who": R.WHO_HOLDER}, None, WASTE_ACT))], set()
-        if legal in ("by_product", "end_of_waste") and not t.evidence[row]:
-            return [line("legal", Reason(R.STATUS_CLAIMED, {"status": legal.replace("_", "-")}, None, WASTE_ACT))], set()
         if not matters:
             return [], set()
+        if legal in ("by_product", "end_of_waste") and not t.evidence[row]:
+            return [line("legal", Reason(R.STATUS_CLAIMED, {"status": legal.replace("_", "-")}, None, WASTE_ACT))], set()
         return [line("legal", Reason(R.NO_PERMIT_NEEDED, {"status": legal.replace("_", "-")}, True))], set()
 
 
@@ -293,9 +293,9 @@ class MaterialUse(Check):
     def test(self, f):
         m = f.matcher
         app = f.context.application
-        conf = m.mconf_[f.cand]
-        sure = conf >= m.min_confidence
-        bad = sure & m.use_unsuitable(app)[m.mtype_[f.cand]]
+        sure_type = m.mtype_sure_[f.cand]
+        sure = sure_type < len(m.types_)
+        bad = m.use_unsuitable(app)[sure_type]
         return Outcome(bad=bad, unknown=~sure)
 
     def explain(self, f, row, bad, unknown, soft):

@@ -275,6 +275,7 @@ class Matcher:
         remap = np.array([index[k] for k in t.material_types] + [unknown], dtype=np.int32)
         self.mtype_ = remap[t.material]          # -1 picks the trailing unknown
         self.mconf_ = np.where(t.material >= 0, t.material_conf, 0.0).astype(np.float32)
+        self.mtype_sure_ = np.where(self.mconf_ >= self.min_confidence, self.mtype_, unknown).astype(np.int32)
         self.sulphide_deciding_ = np.array(
             [("S_sulphide" in cat.types[k].deciding) if k in cat.types else False for k in self.types_] + [False])
         self._use_tables = {}
@@ -501,11 +502,12 @@ class Matcher:
                     stricter.append("structure:covered")
             forest_road = said(rd.get("ash_forest_road", ()))
             if "structure_use" not in values:
-                for use, words in rd.get("structure_use", {}).items():
-                    if said(words):
-                        values["structure_use"] = use
-                        read.append(f"structure_use:{use}")
-                        break
+                # Where the text names several uses, the strictest column's
+                # use is taken (field before embankment before road).
+                uses = [u for u in ("field", "embankment", "road") if said(rd.get("structure_use", {}).get(u, ()))]
+                if uses:
+                    values["structure_use"] = uses[0]
+                    read.append(f"structure_use:{uses[0]}")
             if forest_road:
                 read.append("ash_forest_road:true")
             values["mara_column"] = self._mara_column(values, forest_road)
@@ -773,7 +775,7 @@ class Matcher:
 
     def _sure_type(self, rows) -> np.ndarray:
         """Material type index of rows, 'unknown' where read with low confidence."""
-        return np.where(self.mconf_[rows] >= self.min_confidence, self.mtype_[rows], len(self.types_))
+        return self.mtype_sure_[rows]
 
     def _evaluate(self, need: Need, cand: np.ndarray, gc_km: np.ndarray, block=None,
                   bidx=None, sims_u=None, prefilter=False) -> _Eval:
@@ -791,21 +793,22 @@ class Matcher:
         ctx = self.context(need)
         app = self.apps_.get(ctx.application, {})
         spec = self._terms_for(need, ctx)
-        if block is None:
-            block, bidx = self._rule_block(spec, cand, ctx.application), np.arange(len(cand))
         road = gc_km * self.detour_factor
-        feasible = block["feasible"][bidx].copy()
-        missing_any = block["missing"][bidx].copy()
-        soft = block["tech"][bidx].copy()
         ewc = t.ewc[cand]
-        frame = Frame(self, need, app, ctx, cand, road, ewc, t.legal[cand] == _WASTE,
-                      self.code_table(need.permitted_ewc_codes))
+        permitted = self.code_table(need.permitted_ewc_codes)
+        frame = Frame(self, need, app, ctx, cand, road, ewc, t.legal[cand] == _WASTE, permitted)
+        # The checks first: where only feasible pairs are returned, the rule
+        # block is computed only for the candidates they leave.
+        n = len(cand)
+        feasible = np.ones(n, dtype=bool)
+        missing_any = np.zeros(n, dtype=bool)
+        soft = np.zeros(n, dtype=np.int32)
         checks = []
         for check in CHECKS:
             out = check.test(frame)
             if out is None:
                 continue
-            zero = np.zeros(len(cand), dtype=bool)
+            zero = np.zeros(n, dtype=bool)
             bad = zero if out.bad is None else out.bad
             unknown = zero if out.unknown is None else out.unknown
             flag = zero if out.soft is None else out.soft
@@ -813,14 +816,25 @@ class Matcher:
             missing_any |= unknown
             soft += flag
             checks.append((check, bad, unknown, flag))
-        tier = self._use_table(ctx.application)[0][self._sure_type(cand)]
-        if prefilter:
-            keep = np.flatnonzero(feasible)
-            if len(keep) < len(cand):
-                cand, gc_km, road, bidx, feasible = cand[keep], gc_km[keep], road[keep], bidx[keep], feasible[keep]
-                missing_any, soft, tier = missing_any[keep], soft[keep], tier[keep]
-                checks = [(ch, b[keep], u[keep], s_[keep]) for ch, b, u, s_ in checks]
-                frame = Frame(self, need, app, ctx, cand, road, ewc[keep], frame.waste[keep], frame.permitted)
+
+        def keep_only(keep):
+            nonlocal cand, gc_km, road, bidx, feasible, missing_any, soft, checks, frame
+            cand, gc_km, road, feasible = cand[keep], gc_km[keep], road[keep], feasible[keep]
+            missing_any, soft = missing_any[keep], soft[keep]
+            bidx = bidx[keep] if bidx is not None else None
+            checks = [(ch, b[keep], u[keep], s_[keep]) for ch, b, u, s_ in checks]
+            frame = Frame(self, need, app, ctx, cand, road, frame.ewc[keep], frame.waste[keep], permitted)
+
+        if prefilter and not feasible.all():
+            keep_only(np.flatnonzero(feasible))
+        if block is None:
+            block, bidx = self._rule_block(spec, cand, ctx.application), np.arange(len(cand))
+        feasible &= block["feasible"][bidx]
+        missing_any |= block["missing"][bidx]
+        soft += block["tech"][bidx]
+        if prefilter and not feasible.all():
+            keep_only(np.flatnonzero(feasible))
+        tier = self._use_table(ctx.application)[0][self.mtype_sure_[cand]]
         n = len(cand)
         q = t.quantity[cand]
 
@@ -1096,7 +1110,8 @@ class Matcher:
             use = {"template": tpl, "params": appn}
         binding = ({"template": R.SUMMARY_BINDING, "params": {"property": closest[0], "share": closest[1]}}
                    if closest and refusal is None else "")
-        miss = ({"template": R.SUMMARY_MISSING, "params": {"keys": ", ".join(missing)}} if missing else "")
+        shown = missing[:W.SUMMARY_MISSING_SHOWN] + (["…"] if len(missing) > W.SUMMARY_MISSING_SHOWN else [])
+        miss = ({"template": R.SUMMARY_MISSING, "params": {"keys": ", ".join(shown)}} if missing else "")
         return Reason(R.SUMMARY, {**material, "use": use, "binding": binding, "missing": miss, "road_km": road})
 
     def _is_missing(self, row, key) -> bool:

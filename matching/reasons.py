@@ -13,7 +13,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent, format_scientific
 
 from .vocabulary import display_name
 
@@ -156,6 +156,9 @@ def format_number(value, style: str, locale: str = "en") -> str:
         return format_decimal(round(value), format="#,##0", locale=locale)
     if style == "share":
         return format_percent(value, format="#,##0 %", locale=locale)
+    if value and abs(value) < 1e-3:
+        # Hydraulic conductivities and the like: 1E-9, not 0.
+        return format_scientific(value, format="0.##E0", locale=locale)
     return format_decimal(float(f"{value:.4g}"), format="#,##0.####", locale=locale)
 
 

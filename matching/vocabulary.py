@@ -130,6 +130,9 @@ DISPLAY_NAMES = {
     "leach:DOC": N_("leaching of DOC"),
 }
 LEACHING_NAME = N_("leaching of {element}")
+#: Fields of a record that a match may say are missing, as people name them.
+FIELD_NAMES = {"material_type": N_("material type"), "ewc_code": N_("EWC code"),
+               "quantity_t_per_year": N_("quantity")}
 _TOKEN = re.compile(r"(leach:)?[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -141,6 +144,8 @@ def display_name(expr: str, gettext=None) -> str:
 
     def one(match):
         key = match.group(0)
+        if key in FIELD_NAMES:
+            return tr(FIELD_NAMES[key])
         if not is_known(key):
             return key
         if key in DISPLAY_NAMES:

@@ -64,3 +64,6 @@ FIT_SPAN = 0.999
 #: its documented uses are not counted (the recogniser's calibrated
 #: probability). An engine choice, not tuned on data.
 MIN_MATERIAL_CONFIDENCE = 0.6
+
+#: Missing analyses named in a match's one-line summary; the rest are in its reasons.
+SUMMARY_MISSING_SHOWN = 3
