@@ -802,6 +802,7 @@ class Matcher:
         n = len(cand)
         feasible = np.ones(n, dtype=bool)
         missing_any = np.zeros(n, dtype=bool)
+        type_unsure = np.zeros(n, dtype=bool)
         soft = np.zeros(n, dtype=np.int32)
         checks = []
         for check in CHECKS:
@@ -813,14 +814,17 @@ class Matcher:
             unknown = zero if out.unknown is None else out.unknown
             flag = zero if out.soft is None else out.soft
             feasible &= ~bad
-            missing_any |= unknown
+            if check.name == "material_use":
+                type_unsure = unknown
+            else:
+                missing_any |= unknown
             soft += flag
             checks.append((check, bad, unknown, flag))
 
         def keep_only(keep):
-            nonlocal cand, gc_km, road, bidx, feasible, missing_any, soft, checks, frame
+            nonlocal cand, gc_km, road, bidx, feasible, missing_any, type_unsure, soft, checks, frame
             cand, gc_km, road, feasible = cand[keep], gc_km[keep], road[keep], feasible[keep]
-            missing_any, soft = missing_any[keep], soft[keep]
+            missing_any, type_unsure, soft = missing_any[keep], type_unsure[keep], soft[keep]
             bidx = bidx[keep] if bidx is not None else None
             checks = [(ch, b[keep], u[keep], s_[keep]) for ch, b, u, s_ in checks]
             frame = Frame(self, need, app, ctx, cand, road, frame.ewc[keep], frame.waste[keep], permitted)
@@ -855,7 +859,10 @@ class Matcher:
         w = self.weights_
         fit = (block["static"][bidx] + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
                + w["distance"] * comp["distance"]) / sum(w.values())
+        # Missing analyses lower the fit within a level; an unsure material
+        # type lowers the level only (every stream of unknown type shares it).
         fit = fit * W.TECHNICAL_MISS_FACTOR ** soft * np.where(missing_any, self.unverified_factor, 1.0)
+        missing_any = missing_any | type_unsure
         level = 2 * tier + ~missing_any
         score = (level + np.clip(fit, 0, 1) * W.FIT_SPAN) / W.LEVELS
         if not prefilter:
