@@ -1,4 +1,10 @@
-"""Quality of the ranking on the labelled set (and broker marks).
+"""Quality of the ranking on the two labelled sets (and broker marks).
+
+Sets: ``labelled.json`` (built by build_labelled.py: archetypes graded by
+practice, cut by hard rules) and ``practice.json`` (built by
+build_practice.py: streams and needs written as sellers and buyers write
+them, graded from published cases and the catalogue's sources only, with a
+list of dangerous pairings).
 
 Metrics over needs, top 5 of ``rank_streams`` (feasible only):
 - nDCG@5 with gains 2**grade - 1, ideal from the labels;
@@ -6,7 +12,10 @@ Metrics over needs, top 5 of ``rank_streams`` (feasible only):
   the number of such streams for that need (so a need with two good streams
   can reach 1.0);
 - infeasible@5: share of returned suggestions that the labels call
-  infeasible (a hard rule broken, or a broker's "not good" mark).
+  infeasible (a hard rule broken, or a broker's "not good" mark);
+- dangerous@5: number of dangerous pairings in the top 5 (practice.json
+  ``dangerous`` by material type and application, ``dangerous_pairs`` by
+  need and stream), on both sets; the target is none.
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ from ..matcher import Matcher
 from ..model import validate_batch
 
 LABELLED = Path(__file__).with_name("labelled.json")
+PRACTICE = Path(__file__).with_name("practice.json")
 K = 5
 
 
@@ -58,8 +68,26 @@ def _dcg(gains):
     return sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
 
 
-def score_set(batch: dict, grades: list, matcher=None) -> list:
-    """Per-need metrics dicts for one batch and its grades."""
+def danger_check(practice: dict, types: dict):
+    """A function (need, stream_id) -> the dangerous pairing it makes, or None.
+    ``types``: stream id -> its true material type."""
+    pairs = {(d["need_id"], d["stream_id"]): d for d in practice["dangerous_pairs"]}
+
+    def check(need, stream_id):
+        hit = pairs.get((need.id, stream_id))
+        if hit:
+            return {"why": hit["why"], "source": hit["source"]}
+        mtype = types.get(stream_id)
+        for rule in practice["dangerous"]:
+            if mtype in rule["types"] and need.application in rule["applications"]:
+                return {"why": rule["why"], "source": rule["source"]}
+        return None
+    return check
+
+
+def score_set(batch: dict, grades: list, matcher=None, danger=None) -> list:
+    """Per-need metrics dicts for one batch and its grades; ``danger`` (see
+    danger_check) lists the dangerous pairings found in each top 5."""
     streams, needs = validate_batch(batch)
     m = matcher or Matcher()
     m.fit(streams, needs)
@@ -81,6 +109,8 @@ def score_set(batch: dict, grades: list, matcher=None) -> list:
             "precision": (sum(1 for g in gains if g >= 2) / min(K, relevant)) if relevant else None,
             "infeasible": sum(1 for g in got if g.get("infeasible")),
             "returned": len(top),
+            "dangerous": [{"need_id": need.id, "stream_id": x.stream_id, "application": need.application, **hit}
+                          for x in top if danger and (hit := danger(need, x.stream_id))],
         })
     return rows
 
@@ -91,13 +121,25 @@ def summarise(rows) -> dict:
     return {"needs": len(rows),
             "ndcg@5": round(sum(r["ndcg"] for r in rows) / max(1, len(rows)), 4),
             "precision@5": round(sum(prec) / max(1, len(prec)), 4),
-            "infeasible@5": round(sum(r["infeasible"] for r in rows) / max(1, ret), 4)}
+            "infeasible@5": round(sum(r["infeasible"] for r in rows) / max(1, ret), 4),
+            "dangerous@5": sum(len(r.get("dangerous", ())) for r in rows)}
+
+
+def labelled_types(doc: dict, practice: dict) -> dict:
+    """Stream id -> material type for labelled.json ("archetype@Town" ids)."""
+    return {s["id"]: practice["labelled_types"][s["id"].split("@")[0]] for s in doc["batch"]["side_streams"]}
 
 
 def evaluate(marks=None) -> dict:
+    """Summaries of both sets (and of broker marks when given) and the list of
+    dangerous pairings found in any top 5."""
     doc = json.loads(LABELLED.read_text("utf-8"))
-    rows = score_set(doc["batch"], doc["grades"])
-    out = {"labelled": summarise(rows)}
+    practice = json.loads(PRACTICE.read_text("utf-8"))
+    rows = score_set(doc["batch"], doc["grades"], danger=danger_check(practice, labelled_types(doc, practice)))
+    prows = score_set(practice["batch"], practice["grades"], danger=danger_check(practice, practice["types"]))
+    out = {"labelled": summarise(rows), "practice": summarise(prows),
+           "dangerous": ([dict(d, set="labelled") for r in rows for d in r["dangerous"]]
+                         + [dict(d, set="practice") for r in prows for d in r["dangerous"]])}
     if marks:
         batch, grades = load_marks(marks)
         mrows = score_set(batch, grades)

@@ -26,4 +26,4 @@ def test_broker_marks(tmp_path):
     doc, grades = load_marks(marks)
     assert grades[0]["grade"] == 3
     out = evaluate(marks=str(marks))
-    assert set(out) == {"labelled", "marks", "combined"}
+    assert {"labelled", "marks", "combined"} <= set(out)

@@ -1,0 +1,109 @@
+"""Recognition of material types from what sellers write and measure."""
+import numpy as np
+import pytest
+
+from matching.materials import load_catalogue
+from matching.recognition import Recogniser
+
+
+@pytest.fixture(scope="module")
+def recogniser():
+    return Recogniser().fit(load_catalogue())
+
+
+def _rec(title, description="", category="other", ewc_code=None, **values):
+    return {"title": title, "description": description, "category": category,
+            "ewc_code": ewc_code, "values": values}
+
+
+# Records as sellers write them: Finnish, Swedish and English titles, inflected
+# and compound words, partial or no analyses, codes without spaces.
+SELLER_RECORDS = [
+    (_rec("Masuunikuonaa myytävänä", "granuloitu ja jauhettu, lasipitoisuus yli 90 %", "slag", "100202", CaO=38, SiO2=35), "ggbs"),
+    (_rec("Kuonamurske 0-32 mm", "ilmajäähdytettyä masuunikuonaa tierakentamiseen", "slag", "10 02 02"), "acbfs"),
+    (_rec("Lentotuhkat voimalaitokselta", "kivihiilen pölypoltto, sähkösuodatin", "ash", "10 01 02", SiO2=52, Al2O3=25, LOI=4), "coal_fly_ash"),
+    (_rec("Rikastushiekka", "kultakaivoksen flotaatio, arseenikiisua", "tailings", "01 03 04*", S=4), "tailings_sulphidic"),
+    (_rec("Träaska från fluidbädd", "bark och flis från massabruket", "ash", None, Cd=8, CaO=25, K2O=4), "fbc_wood_ash"),
+    (_rec("Viherlipeäsakka", "", "dregs"), "green_liquor_dregs"),
+    (_rec("OKTO aggregate 0/16", "Tornio works", "slag", None, Cr2O3=6, MgO=23, Al2O3=25), "fecr_slag_lumpy"),
+    (_rec("Sivukivi", "mustaliuske, kiisupitoinen", "waste_rock", "01 01 01", S=3, S_sulphide=2.8), "waste_rock_paf"),
+    (_rec("Stream 17", "", "slag", None, CaO=45, Fe2O3=25, SiO2=12, MnO=3, V=1500), "bof_slag"),
+    (_rec("Quartz sand", "", "mineral_fines", None, SiO2=98.5), "quartz_fines"),
+    (_rec("Meesaa sellutehtaalta", "kaustisointi, kosteus 35 %", "lime_residue", "03 03 09"), "lime_mud"),
+    (_rec("Betonimursketta 0/45", "purkukohteesta, BEM", "other", "17 01 01"), "crushed_concrete"),
+    (_rec("Gjuterisand", "använd formsand från järngjuteri", "other", "10 09 08"), "foundry_sand"),
+    (_rec("Fosfokipsi", "Siilinjärven kipsi peltokäyttöön", "gypsum", "06 09 04", CaO=32, SO3=45), "phosphogypsum"),
+    (_rec("Kalkkikivijauhe", "maatalouskalkki, neutralointikyky 48 %", "mineral_fines", None, neutralising_value_pct=48, CaO=51), "limestone_fines"),
+    (_rec("Valssihilse", "öljyinen hilse valssaamolta", "metal_scrap", "10 02 10"), "mill_scale"),
+    (_rec("Jätteenpolton pohjakuona", "ikääntetty, metallit erotettu", "ash", "19 01 12"), "mswi_bottom_ash"),
+    (_rec("Savukaasunpuhdistusjäte", "jätevoimalan APC-jäte", "dust", "19 01 07*"), "apc_residue"),
+    (_rec("Kuitusavi", "paperitehtaan primääriliete", "sludge", "03 03 10", moisture_pct=60), "fibre_clay"),
+    (_rec("Krossat gråberg 0-63", "icke syrabildande, granit", "waste_rock", None, S=0.05, los_angeles=24), "waste_rock_naf"),
+    (_rec("Peat fly ash", "fluidised bed boiler, peat", "ash", "10 01 03", SiO2=45, Fe2O3=12), "fbc_peat_ash"),
+    (_rec("Bark", "debarking drum, fuel grade", "biomass_residue", "03 01 01", calorific_value_mj_kg=19), "bark_wood_residue"),
+]
+
+
+@pytest.mark.parametrize("record, expected", SELLER_RECORDS, ids=[r["title"] for r, _ in SELLER_RECORDS])
+def test_seller_records_are_read_as_their_material(recogniser, record, expected):
+    (key, confidence), = recogniser.predict([record])
+    assert key == expected, (key, confidence)
+
+
+def test_a_stated_material_type_wins(recogniser):
+    record = _rec("Masuunikuonaa", "", "slag", "10 02 02")
+    record["material_type"] = "acbfs"
+    assert recogniser.predict([record]) == [("acbfs", 1.0)]
+
+
+@pytest.mark.parametrize("category", ["slag", "ash", "tailings"])
+def test_records_with_nothing_to_read_get_low_confidence(recogniser, category):
+    (key, confidence), = recogniser.predict([_rec("Sivuvirta", "erä saatavilla", category)])
+    assert confidence < 0.5
+
+
+def test_composition_alone_tells_the_slags_apart(recogniser):
+    high_cr = _rec("", "", "slag", None, SiO2=30, Al2O3=25, MgO=23, Cr2O3=7, CaO=2)
+    bof = _rec("", "", "slag", None, CaO=45, SiO2=12, Fe2O3=22, MnO=3, CaO_free=6)
+    assert [k for k, _ in recogniser.predict([high_cr, bof])] in (
+        ["fecr_slag_lumpy", "bof_slag"], ["fecr_slag_granulated", "bof_slag"])
+
+
+def test_contract_records_are_read_from_their_groups(recogniser):
+    record = {"title": "Kivihiilen lentotuhka", "category": "ash", "ewc_code": "10 01 02",
+              "composition": {"SiO2": 52, "Al2O3": 25}, "properties": {"amorphous_pct": 70}}
+    assert recogniser.predict([record])[0][0] == "coal_fly_ash"
+
+
+def test_confidence_is_calibrated_on_held_out_reference_samples(recogniser):
+    """Reliability: on samples drawn with another seed, the share of correct
+    readings in each confidence band matches the band's mean confidence."""
+    catalogue = load_catalogue()
+    records, labels = Recogniser(samples_per_type=60, random_state=7).reference_samples(catalogue)
+    proba = recogniser.predict_proba(records)
+    best = proba.argmax(axis=1)
+    confidence = proba[np.arange(len(records)), best]
+    correct = recogniser.classes_[best] == np.array(labels)
+    bins = np.minimum((confidence * 10).astype(int), 9)
+    ece = 0.0
+    for b in range(10):
+        inside = bins == b
+        if not inside.any():
+            continue
+        gap = abs(correct[inside].mean() - confidence[inside].mean())
+        ece += inside.mean() * gap
+        if inside.sum() >= 30:
+            assert gap <= 0.15, (b, correct[inside].mean(), confidence[inside].mean())
+    assert ece <= 0.03, ece
+    assert correct.mean() >= 0.9
+
+
+def test_estimator_conventions():
+    r = Recogniser(samples_per_type=20, random_state=3)
+    assert r.get_params()["samples_per_type"] == 20
+    assert not hasattr(r, "classes_")
+    small = load_catalogue()
+    assert r.fit(small) is r
+    again = Recogniser(samples_per_type=20, random_state=3).fit(small)
+    record = _rec("Masuunikuona", "", "slag", "10 02 02", CaO=38)
+    assert r.predict([record]) == again.predict([record])
