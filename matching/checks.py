@@ -311,6 +311,10 @@ class MaterialUse(Check):
             out.append(line("material", Reason(R.MATERIAL_STATED, dict(names))))
         elif not unknown:
             out.append(line("material", Reason(R.MATERIAL_READ, {**names, "confidence": conf})))
+        elif m.category_disagrees_[row]:
+            category = CATEGORIES[f.table.category[row]].replace("_", " ")
+            out.append(line("material", Reason(R.MATERIAL_CATEGORY_DISAGREES,
+                                               {**names, "confidence": conf, "category": category}, None)))
         else:
             out.append(line("material", Reason(R.MATERIAL_UNSURE, {**names, "confidence": conf}, None)))
         app = f.context.application

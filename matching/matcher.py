@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 from scipy.sparse import diags
@@ -25,12 +25,15 @@ from . import weights as W
 from .checks import CHECKS, Frame, line
 from .knowledge import load_knowledge, load_list_of_waste
 from .materials import load_catalogue
+from .recognition import Recogniser
 from .model import Match, Need, PairingIdea
 from .reasons import Reason
 from .table import CAT_CODE, CATEGORIES, LEGAL, StreamTable
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 _WASTE = LEGAL.index("waste")
+#: Streams recognised per batch of the recogniser (bounds the feature matrix).
+RECOGNISE_CHUNK = 50_000
 #: rank_all: needs per rule block, and cells (needs x unique texts) per
 #: dense text-similarity chunk; both bound the temporaries' memory.
 RANK_ALL_CHUNK = 2000
@@ -192,6 +195,12 @@ class _Eval:
     frame: object = None
 
 
+@lru_cache(maxsize=1)
+def _recogniser() -> Recogniser:
+    """The catalogue's recogniser, trained once per process."""
+    return Recogniser().fit(load_catalogue())
+
+
 class Matcher:
     """Ranks side streams for material needs and needs for streams.
 
@@ -217,12 +226,16 @@ class Matcher:
     min_confidence : float
         A material type read with less confidence ranks as unverified and
         its documented uses are not counted.
+    recognise : bool
+        Infer the material type of streams that do not state it (the
+        catalogue's recogniser, trained once per process).
     """
 
     def __init__(self, weights=None, knowledge=None, catalogue=None, detour_factor=W.DETOUR_FACTOR,
                  cost_eur_per_tkm=W.COST_EUR_PER_TKM, co2_kg_per_tkm=W.CO2_KG_PER_TKM,
                  distance_decay_km=W.DISTANCE_DECAY_KM, default_max_road_km=W.DEFAULT_MAX_ROAD_KM,
-                 unverified_factor=W.UNVERIFIED_FACTOR, min_confidence=W.MIN_MATERIAL_CONFIDENCE):
+                 unverified_factor=W.UNVERIFIED_FACTOR, min_confidence=W.MIN_MATERIAL_CONFIDENCE,
+                 recognise=True):
         self.weights = weights
         self.knowledge = knowledge
         self.catalogue = catalogue
@@ -233,6 +246,7 @@ class Matcher:
         self.default_max_road_km = default_max_road_km
         self.unverified_factor = unverified_factor
         self.min_confidence = min_confidence
+        self.recognise = recognise
 
     # ------------------------------------------------------------------ fit
     def fit(self, streams, needs=()):
@@ -275,10 +289,39 @@ class Matcher:
         remap = np.array([index[k] for k in t.material_types] + [unknown], dtype=np.int32)
         self.mtype_ = remap[t.material]          # -1 picks the trailing unknown
         self.mconf_ = np.where(t.material >= 0, t.material_conf, 0.0).astype(np.float32)
-        self.mtype_sure_ = np.where(self.mconf_ >= self.min_confidence, self.mtype_, unknown).astype(np.int32)
+        todo = np.flatnonzero(t.material < 0)
+        if self.recognise and len(todo) and cat is load_catalogue():
+            recogniser = _recogniser()
+            for a in range(0, len(todo), RECOGNISE_CHUNK):
+                rows = todo[a:a + RECOGNISE_CHUNK]
+                for row, (key, conf) in zip(rows, recogniser.predict(self._records(rows))):
+                    self.mtype_[row] = index[key]
+                    self.mconf_[row] = conf
+        # A type whose category contradicts the one the seller chose is not
+        # trusted, however sure the reading (the match says why).
+        type_cat = np.array([CAT_CODE[cat.types[k].category] if k in cat.types else -1 for k in self.types_] + [-1])
+        self.category_disagrees_ = (t.material < 0) & (type_cat[self.mtype_] >= 0) & (type_cat[self.mtype_] != t.category)
+        sure = (self.mconf_ >= self.min_confidence) & ~self.category_disagrees_
+        self.mtype_sure_ = np.where(sure, self.mtype_, unknown).astype(np.int32)
         self.sulphide_deciding_ = np.array(
             [("S_sulphide" in cat.types[k].deciding) if k in cat.types else False for k in self.types_] + [False])
         self._use_tables = {}
+
+    def _records(self, rows) -> list:
+        """Streams of the table as the recogniser reads them: text, List of
+        Waste code, category and analysed values."""
+        t = self.table_
+        X = t.X[rows]
+        keys = t.keys
+        out = []
+        for i, row in enumerate(rows):
+            vals = X[i]
+            present = np.flatnonzero(~np.isnan(vals))
+            code = t.ewc_codes[t.ewc[row]] if t.ewc[row] >= 0 else None
+            out.append({"title": t.texts[t.text_id[row]], "description": "", "ewc_code": code,
+                        "category": CATEGORIES[t.category[row]],
+                        "values": {keys[j]: float(vals[j]) for j in present}})
+        return out
 
     def _use_table(self, application):
         """(tier, unsuitable) over type indices + unknown for an application."""
@@ -785,10 +828,10 @@ class Matcher:
         ``prefilter``: drop infeasible candidates before scoring (when only
         feasible ones are returned); the scores of the others are unchanged.
 
-        Score: the level of the pair decides (documented use: proven 2,
-        possible 1, not documented 0; twice that plus one if verified), and
-        the fit (margin, profile, text, category, quantity, distance) orders
-        the pairs within a level: score = (level + fit) / LEVELS."""
+        Score: the documented use decides (tier: proven 2, possible 1, not
+        documented or material type unsure 0), and the fit (margin, profile,
+        text, category, quantity, distance; x 0.85 if unverified) orders the
+        pairs within a tier: score = (tier + fit x FIT_SPAN) / LEVELS."""
         t = self.table_
         ctx = self.context(need)
         app = self.apps_.get(ctx.application, {})
@@ -859,12 +902,12 @@ class Matcher:
         w = self.weights_
         fit = (block["static"][bidx] + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
                + w["distance"] * comp["distance"]) / sum(w.values())
-        # Missing analyses lower the fit within a level; an unsure material
-        # type lowers the level only (every stream of unknown type shares it).
-        fit = fit * W.TECHNICAL_MISS_FACTOR ** soft * np.where(missing_any, self.unverified_factor, 1.0)
+        # An unverified pair (analyses missing, or the material type unsure,
+        # whose documented uses then do not count) ranks below a verified
+        # one of equal fit in the same tier.
         missing_any = missing_any | type_unsure
-        level = 2 * tier + ~missing_any
-        score = (level + np.clip(fit, 0, 1) * W.FIT_SPAN) / W.LEVELS
+        fit = fit * W.TECHNICAL_MISS_FACTOR ** soft * np.where(missing_any, self.unverified_factor, 1.0)
+        score = (tier + np.clip(fit, 0, 1) * W.FIT_SPAN) / W.LEVELS
         if not prefilter:
             score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)
         ref = block["ref"]
@@ -1227,8 +1270,7 @@ class Matcher:
             score *= (self.unverified_factor if not m.verified else 1.0) * (1.0 if m.feasible else W.INFEASIBLE_FACTOR)
             score *= W.TECHNICAL_MISS_FACTOR ** int(ev.tech_miss[0])
             # The documented use decides before resemblance, as in ranking.
-            level = 2 * int(ev.tier[0]) + int(m.verified)
-            score = (level + score * W.FIT_SPAN) / W.LEVELS
+            score = (int(ev.tier[0]) + score * W.FIT_SPAN) / W.LEVELS
             expected_missing = [k for k in app.get("analyses", []) if self._is_missing(row, k)]
             missing = sorted(set(m.missing) | set(expected_missing))
             head = Reason(R.IDEA_FEASIBLE if m.feasible else R.IDEA_INFEASIBLE, {"application": app["name_en"]}, m.feasible)

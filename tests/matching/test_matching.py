@@ -270,9 +270,9 @@ def test_unverified_is_exactly_the_factor_below_an_equal_fit():
     assert (v.stream_id, u.stream_id) == ("v", "u") and v.components == u.components
     w = {"margin": 0.25, "profile": 0.20, "text": 0.15, "category": 0.10, "quantity": 0.10, "distance": 0.20}
     fit_v = sum(w[k] * v.components[k] for k in w)
-    # Unverified is one level below: the fit orders pairs only within a level.
-    assert v.score == pytest.approx((1 + 0.999 * fit_v) / 6) and u.score < v.score
-    assert u.score == pytest.approx((0 + 0.999 * 0.85 * fit_v) / 6)
+    # Same tier (not documented): the unverified one is exactly the factor below.
+    assert v.score == pytest.approx(0.999 * fit_v / 3)
+    assert u.score == pytest.approx(0.85 * v.score) and u.score < v.score
 
 
 def test_function_first_unsuitable_refused_and_proven_ranks_above_possible():
@@ -300,7 +300,7 @@ def test_function_first_unsuitable_refused_and_proven_ranks_above_possible():
 
 def test_deciding_property_missing_is_unverified_and_crystalline_refused():
     quartz = stream_rec("q", category="mineral_fines", composition={"SiO2": 98}, properties={"amorphous_pct": 2, "d50_mm": 0.02})
-    unknown = stream_rec("u", category="slag", composition={"SiO2": 36, "CaO": 38, "Al2O3": 10})
+    unknown = stream_rec("u", category="slag", material_type="ggbs", composition={"SiO2": 36, "CaO": 38, "Al2O3": 10})
     m = fit([quartz, unknown], [need_rec(application="geopolymer_binder")])
     assert ids(m.rank_streams("N")) == ["u"]
     u = m.rank_streams("N")[0]
