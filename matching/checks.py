@@ -292,7 +292,7 @@ class MaterialUse(Check):
 
     def test(self, f):
         m = f.matcher
-        app = f.context.application
+        app = f.context.uses_of
         sure_type = m.mtype_sure_[f.cand]
         sure = sure_type < len(m.types_)
         bad = m.use_unsuitable(app)[sure_type]
@@ -317,7 +317,7 @@ class MaterialUse(Check):
                                                {**names, "confidence": conf, "category": category}, None)))
         else:
             out.append(line("material", Reason(R.MATERIAL_UNSURE, {**names, "confidence": conf}, None)))
-        app = f.context.application
+        app = f.context.uses_of
         use = m.use_of(key, app)
         appn = m.app_names(app)
         if use is None:

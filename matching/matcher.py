@@ -166,11 +166,12 @@ class Context:
     read: tuple = ()                  # label keys read from the text ('land_use:forestry')
     stricter: tuple = ()              # label keys assumed as the stricter reading
     app_read: bool = False
+    uses_of: str = ""                 # the use whose documented uses decide (a role's, else application)
 
     @property
     def key(self) -> tuple:
         v = self.values
-        return (self.application, v.get("mara_column"), v.get("product_class"), v.get("regime"))
+        return (self.application, v.get("mara_column"), v.get("product_class"), v.get("regime"), self.uses_of)
 
 
 @dataclass
@@ -569,7 +570,13 @@ class Matcher:
                 values["product_class"] = classes.get(values.get("land_use"), classes["default"])
                 if "land_use" not in values:
                     stricter.append(f"product_class:{classes['default']}")
-        return Context(application, values, tuple(read), tuple(stricter), app_read)
+        uses_of = application
+        for role, spec in rd.get("roles", {}).get(application, {}).items():
+            if said(spec["words"]):
+                values["role"], uses_of = role, spec["uses_of"]
+                read.append(f"role:{role}")
+                break
+        return Context(application, values, tuple(read), tuple(stricter), app_read, uses_of)
 
     @staticmethod
     def _mara_column(values, forest_road) -> str:
@@ -881,7 +888,7 @@ class Matcher:
         soft += block["tech"][bidx]
         if prefilter and not feasible.all():
             keep_only(np.flatnonzero(feasible))
-        tier = self._use_table(ctx.application)[0][self.mtype_sure_[cand]]
+        tier = self._use_table(ctx.uses_of)[0][self.mtype_sure_[cand]]
         n = len(cand)
         q = t.quantity[cand]
 
@@ -1122,10 +1129,11 @@ class Matcher:
             names_fi = {"EU": "EU-sääntely (asetus (EU) 2019/1009)", "national": "kansallinen sääntely (MMM:n asetus 964/2023)"}
             ok = [g for g in regimes if g not in regime_broken]
             if ok:
-                for g in ok:
-                    out.append(line("use", Reason(R.REGIME_PASSES, {"regime": names[g], "regime_fi": names_fi[g]},
-                                                  None if regime_missing.get(g) else True)))
                 complete = [g for g in ok if not regime_missing.get(g)]
+                for g in ok:
+                    tpl = R.REGIME_PASSES if g in complete else R.REGIME_UNBROKEN
+                    out.append(line("use", Reason(tpl, {"regime": names[g], "regime_fi": names_fi[g]},
+                                                  True if g in complete else None)))
                 if not complete:
                     missing.update(set.union(*(regime_missing[g] for g in ok)))
                 for g, broken in regime_broken.items():
@@ -1149,7 +1157,7 @@ class Matcher:
             material = self.type_names(key)
         else:
             material = {"material": str(self.table_.titles[row]) if self.table_.titles is not None else str(self.table_.ids[row])}
-        appn = self.app_names(ev.context.application)
+        appn = self.app_names(ev.context.uses_of)
         refusal = next((x.reason for x in lines if x.order == 0 and x.reason.ok is False), None)
         if refusal is not None:
             use = {"template": R.SUMMARY_REFUSED, "params": {**appn, "why": {"template": refusal.template,
@@ -1258,9 +1266,9 @@ class Matcher:
         for name, app in self.apps_.items():
             if name == "other":
                 continue
+            # Only the use's name: its description would be read as a context.
             pseudo = Need(id=f"idea:{name}", title=app["name_en"], application=name,
-                          lat=float(t.lat[row]), lon=float(t.lon[row]),
-                          description=app.get("description_en", ""))
+                          lat=float(t.lat[row]), lon=float(t.lon[row]))
             ev = self._evaluate(pseudo, np.array([row]), np.array([0.0]))
             m = self._match(ev, 0)
             comps = ev.components

@@ -337,3 +337,14 @@ def test_other_need_read_into_a_known_use():
     s = stream_rec("g", category="slag", material_type="ggbs")
     x = fit([s], [need_rec(application="other", title="Sideaine kaivostäyttöön")]).rank_streams("N")[0]
     assert any(str(r).startswith("use read from the need's text as Mine backfill") for r in x.reasons)
+
+
+def test_backfill_binder_need_judged_by_binder_uses():
+    rock = stream_rec("rock", category="waste_rock", material_type="waste_rock_naf",
+                      composition={"S_sulphide": 0.05}, properties={"neutralising_value_pct": 2})
+    slag = stream_rec("ggbs", category="slag", material_type="ggbs", lat=65.5)
+    m = fit([rock, slag], [need_rec(application="mine_backfill", title="Pastatäytön sideaine",
+                                    description="Sementin korvaaja sementoituun pastatäyttöön")])
+    got = m.rank_streams("N")
+    assert ids(got)[0] == "ggbs"
+    assert any(str(r).startswith("read as: binder") for r in got[0].reasons)
