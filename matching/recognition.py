@@ -8,9 +8,11 @@ Otherwise a scikit-learn classifier reads what sellers write and measure:
   Swedish compounds share grams with the catalogue's names and synonyms;
 * the List of Waste code (the entry, and its sub-chapter "10 02") and the
   contract category, one-hot;
-* the composition signature: each analysed value as a standardised log value
-  and its square (so that a linear model can learn a typical band, not only a
-  direction), plus an "analysed" flag.
+* the composition signature: for every type, how many of the analysed values
+  fall inside its typical range (soft, on a log scale) and how far the others
+  fall outside; a value the type lists no range for says nothing about it, so
+  that an analysis a buyer asked for (a limestone analysed for Cd) does not
+  turn a stream into the type whose catalogue entry lists that key.
 
 The model is trained on reference samples drawn from the catalogue alone
 (``matching/knowledge/materials.json``, deterministic seed): values uniform or
@@ -42,6 +44,9 @@ from .materials import Catalogue, load_catalogue
 #: stay finite. Units as in the vocabulary: wt%, mg/kg, mg/kg at L/S 10.
 _LOG_OFFSET = {"composition": 0.01, "trace": 0.1, "leaching": 0.001, "properties": 0.01}
 _LOG_OFFSET_KEY = {"hydraulic_conductivity_m_s": 1e-12}
+#: Width, in decades, of the soft edge of a typical range: a value 0.15
+#: decades (a factor 1.4) outside counts as one unit of contradiction.
+SIGNATURE_TOLERANCE = 0.15
 
 #: Words sellers put around a material's name, by language: they carry no
 #: information on the type, so the model must learn to ignore them.
@@ -92,6 +97,7 @@ class Recogniser(BaseEstimator, ClassifierMixin):
 
     def __init__(self, samples_per_type: int = 240, drop_value: float = 0.5,
                  drop_all_values: float = 0.25, drop_text: float = 0.3, drop_code: float = 0.4,
+                 background: float = 3.0,
                  text_weight: float = 3.0, C: float = 0.5, method: str = "sigmoid",
                  random_state: int = 0):
         self.samples_per_type = samples_per_type
@@ -99,6 +105,7 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         self.drop_all_values = drop_all_values
         self.drop_text = drop_text
         self.drop_code = drop_code
+        self.background = background
         self.text_weight = text_weight
         self.C = C
         self.method = method
@@ -108,16 +115,21 @@ class Recogniser(BaseEstimator, ClassifierMixin):
     def reference_samples(self, catalogue: Catalogue) -> tuple[list[dict], list[str]]:
         """Synthetic seller records drawn from the catalogue, with their type keys."""
         rng = np.random.default_rng(self.random_state)
+        spans = {}
+        for t in catalogue.types.values():
+            for prop, (lo, hi) in t.composition.items():
+                a, b = spans.get(prop, (lo, hi))
+                spans[prop] = (min(a, lo), max(b, hi))
         records, labels = [], []
         for key in sorted(catalogue.types):
             t = catalogue.types[key]
             words = {lang: [t.names[lang].lower()] + t.synonyms[lang] for lang in ("en", "fi", "sv")}
             for _ in range(self.samples_per_type):
-                records.append(self._sample(rng, t, words))
+                records.append(self._sample(rng, t, words, spans))
                 labels.append(key)
         return records, labels
 
-    def _sample(self, rng, t, words) -> dict:
+    def _sample(self, rng, t, words, spans) -> dict:
         values = {}
         if rng.random() >= self.drop_all_values:
             for prop, (lo, hi) in t.composition.items():
@@ -127,6 +139,10 @@ class Recogniser(BaseEstimator, ClassifierMixin):
                     values[prop] = float(10 ** rng.uniform(np.log10(lo), np.log10(hi)))
                 else:
                     values[prop] = float(rng.uniform(lo, hi))
+            others = [k for k in sorted(spans) if k not in t.composition and spans[k][1] > 0]
+            for k in rng.choice(others, size=min(len(others), rng.poisson(self.background)), replace=False):
+                lo, hi = spans[str(k)]
+                values[str(k)] = float(10 ** rng.uniform(np.log10(max(lo, hi * 1e-3)), np.log10(hi)))
         title = description = ""
         if rng.random() >= self.drop_text:
             lang = ("en", "fi", "sv")[rng.integers(3)]
@@ -152,11 +168,17 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         self.text_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                      lowercase=True, min_df=1, dtype=np.float32)
         self.text_.fit([f"{r['title']} {r['description']}" for r in records])
-        raw, mask = self._value_matrix(records)
-        logs = np.where(mask, raw, np.nan)
-        self.value_mean_ = np.nan_to_num(np.nanmean(logs, axis=0))
-        std = np.nan_to_num(np.nanstd(logs, axis=0))
-        self.value_std_ = np.where(std > 1e-6, std, 1.0)
+        # Each type's typical range as log10 bounds over the value keys (NaN:
+        # the type lists no range for that key).
+        types = sorted(catalogue.types)
+        self.range_lo_ = np.full((len(types), len(self.value_keys_)), np.nan)
+        self.range_hi_ = np.full_like(self.range_lo_, np.nan)
+        for i, key in enumerate(types):
+            for j, prop in enumerate(self.value_keys_):
+                if prop in catalogue.types[key].composition:
+                    lo, hi = catalogue.types[key].composition[prop]
+                    self.range_lo_[i, j] = np.log10(lo + self.offsets_[j])
+                    self.range_hi_[i, j] = np.log10(hi + self.offsets_[j])
 
     def _value_matrix(self, records) -> tuple[np.ndarray, np.ndarray]:
         """log10 of each analysed value (offset by kind) and the analysed mask."""
@@ -172,13 +194,29 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         raw = np.log10(np.maximum(raw, 0.0) + self.offsets_)
         return raw, mask
 
+    def _signature(self, records) -> np.ndarray:
+        """Per type: support (sum of exp(-d^2) over the analysed keys the type
+        lists, d = distance outside its range in units of SIGNATURE_TOLERANCE
+        decades; /5, at most 2) and contradiction (mean of min(d^2, 9)/9 over
+        those keys, 0..1). Keys a type does not list say nothing about it."""
+        raw, mask = self._value_matrix(records)
+        logs = np.where(mask, raw, np.nan)
+        out = np.zeros((len(records), 2 * len(self.range_lo_)), dtype=np.float32)
+        for i, (lo, hi) in enumerate(zip(self.range_lo_, self.range_hi_)):
+            listed = ~np.isnan(lo)
+            x = logs[:, listed]
+            d = np.maximum(0.0, np.maximum(lo[listed] - x, x - hi[listed])) / SIGNATURE_TOLERANCE
+            present = ~np.isnan(d)
+            d2 = np.where(present, d * d, 0.0)
+            n = present.sum(axis=1)
+            out[:, 2 * i] = np.minimum(np.where(present, np.exp(-d2), 0.0).sum(axis=1) / 5.0, 2.0)
+            out[:, 2 * i + 1] = np.minimum(d2, 9.0).sum(axis=1) / 9.0 / np.maximum(n, 1)
+        return out
+
     def _features(self, records) -> sp.csr_matrix:
         n = len(records)
         text = self.text_.transform([f"{_get(r, 'title') or ''} {_get(r, 'description') or ''}" for r in records])
-        raw, mask = self._value_matrix(records)
-        z = np.where(mask, (raw - self.value_mean_) / self.value_std_, 0.0)
-        z = np.clip(z, -4, 4)
-        values = np.hstack([z, 0.25 * z * z, mask.astype(np.float64)]).astype(np.float32)
+        values = self._signature(records)
         cat = np.zeros((n, len(self.categories_)), dtype=np.float32)
         code = np.zeros((n, len(self.codes_) + len(self.subchapters_)), dtype=np.float32)
         cat_index = {c: i for i, c in enumerate(self.categories_)}
@@ -204,7 +242,7 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         records, labels = self.reference_samples(catalogue)
         self._fit_features(catalogue, records)
         X = self._features(records)
-        base = LinearSVC(C=self.C, random_state=self.random_state)
+        base = LinearSVC(C=self.C, max_iter=2000, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(base, method=self.method, cv=3).fit(X, np.array(labels))
         self.classes_ = self.model_.classes_
         self.temperature_ = 1.0
@@ -218,7 +256,7 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         too cautious in the middle of the range."""
         held_out = Recogniser(samples_per_type=max(10, self.samples_per_type // 4),
                               drop_value=self.drop_value, drop_all_values=self.drop_all_values,
-                              drop_text=self.drop_text, drop_code=self.drop_code,
+                              drop_text=self.drop_text, drop_code=self.drop_code, background=self.background,
                               random_state=self.random_state + 1)
         records, labels = held_out.reference_samples(catalogue)
         proba = self.model_.predict_proba(self._features(records))
