@@ -147,7 +147,8 @@ def test_rule_applies_even_if_buyer_did_not_write_it_and_stricter_buyer_also_app
 
 
 def test_technical_rule_is_guidance_not_refusal():
-    s = stream_rec("s", composition={"SiO2": 20, "Al2O3": 10}, properties={"amorphous_pct": 90, "d50_mm": 0.02})
+    s = stream_rec("s", category="slag", material_type="ggbs", composition={"SiO2": 20, "Al2O3": 10},
+                   properties={"amorphous_pct": 90, "d50_mm": 0.02})
     x = fit([s], [need_rec(application="geopolymer_binder")]).rank_streams("N")[0]
     assert x.feasible  # SiO2+Al2O3 below the 40 % rule of thumb
     assert any("rule of thumb, not a hard limit" in str(r) for r in x.reasons)
