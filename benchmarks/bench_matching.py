@@ -120,7 +120,7 @@ def make_needs(m: int, seed: int = 1) -> list:
 # ---------------------------------------------------------------- naive loop
 def naive_rank(matcher: Matcher, need: Need, table: StreamTable, rows, top=10):
     """Per-pair Python loop over the same data and rules (baseline)."""
-    rules = matcher._terms_for(need)
+    rules = matcher._terms_for(need, matcher.context(need))
     col = {k: i for i, k in enumerate(table.keys)}
     out = []
     for i in rows:
@@ -130,9 +130,10 @@ def naive_rank(matcher: Matcher, need: Need, table: StreamTable, rows, top=10):
         if need.max_distance_km and road > need.max_distance_km:
             continue
         ok, missing = True, False
-        for keys, per, lo, hi, hard, *_ in rules:
+        for term in rules:
+            lo, hi, hard = term.lo, term.hi, term.hard
             v = 0.0
-            for k in keys:
+            for k in term.keys:
                 c = col.get(k)
                 x = float(table.X[i, c]) if c is not None else float("nan")
                 v += x

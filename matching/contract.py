@@ -6,6 +6,7 @@ The schemas in ``matching/schemas`` are identical copies of
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import json
 import re
 from functools import lru_cache
@@ -15,6 +16,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from . import vocabulary as V
+from .knowledge import load_list_of_waste
 
 SCHEMA_FILES = ("side-stream.schema.json", "material-need.schema.json",
                 "batch.schema.json", "matches.schema.json")
@@ -89,6 +91,33 @@ def _range_check(key: str, value: float) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def material_type_keys() -> frozenset:
+    """Material types the engine knows: the contract's (schemas/material-types.json)
+    and any its catalogue (knowledge/materials.json) adds."""
+    doc = json.loads(resources.files("matching.schemas").joinpath("material-types.json").read_text("utf-8"))
+    keys = {t["key"] for t in doc["types"]}
+    catalogue = resources.files("matching.knowledge").joinpath("materials.json")
+    if catalogue.is_file():
+        keys |= set(json.loads(catalogue.read_text("utf-8"))["types"])
+    return frozenset(keys)
+
+
+def ewc_star_error(code: str) -> str | None:
+    """A '*' that disagrees with the List of Waste, as a message naming the
+    right form; None when it agrees or the code is not on the list."""
+    plain = normalise_ewc(code).rstrip("*")
+    entry = load_list_of_waste().get(plain)
+    if entry is None:
+        return None
+    starred = code.strip().endswith("*")
+    if entry["hazardous"] and not starred:
+        return f"{plain} is a hazardous entry of the List of Waste: write it '{plain}*'"
+    if starred and not entry["hazardous"]:
+        return f"{plain} is not a hazardous entry of the List of Waste: write it '{plain}' without '*'"
+    return None
+
+
 def stream_domain_errors(rec: dict, index=None) -> list[str]:
     """Checks the schema can't express, for one side-stream record."""
     out, label = [], _label("side_streams", index, rec)
@@ -121,6 +150,32 @@ def stream_domain_errors(rec: dict, index=None) -> list[str]:
                    f"{total:g} wt%, more than 100 + {V.MAJOR_SUM_TOLERANCE:g}")
     if "CaO_free" in comp and "CaO" in comp and comp["CaO_free"] > comp["CaO"]:
         out.append(f"{label}: field 'composition.CaO_free': free CaO exceeds total CaO")
+    mtype = rec.get("material_type")
+    if mtype and mtype not in material_type_keys():
+        hint = difflib.get_close_matches(mtype, sorted(material_type_keys()), n=1)
+        out.append(f"{label}: field 'material_type': unknown material type {mtype!r}"
+                   + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    if rec.get("ewc_code"):
+        problem = ewc_star_error(rec["ewc_code"])
+        if problem:
+            out.append(f"{label}: field 'ewc_code': {problem}")
+    measured = {k for g in expected for k in (rec.get(g) or {})}
+    for key, limit in (rec.get("below_detection") or {}).items():
+        field = f"below_detection.{key}"
+        if not V.is_known(key):
+            hint = V.suggest(key)
+            out.append(f"{label}: field '{field}': unknown property key {key!r}"
+                       + (f"; did you mean {hint!r}?" if hint else ""))
+        elif key in measured:
+            out.append(f"{label}: field '{field}': {key!r} also has a measured value")
+        else:
+            problem = _range_check(key, limit)
+            if problem:
+                out.append(f"{label}: field '{field}': {problem}")
+    for i, src in enumerate(rec.get("sources") or []):
+        for key in src.get("properties") or []:
+            if not V.is_known(key):
+                out.append(f"{label}: field 'sources[{i}].properties': unknown property key {key!r}")
     a, b = rec.get("available_from"), rec.get("available_until")
     if a and b:
         try:

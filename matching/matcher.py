@@ -1,4 +1,5 @@
-"""The matcher: hard constraints, fit score, geography, reasons.
+"""The matcher: what a stream is and what it is documented for, hard
+constraints, fit score, geography, reasons.
 
 scikit-learn conventions: parameters are stored in ``__init__``, ``fit``
 builds the arrays and returns self; scoring is vectorised over the candidate
@@ -7,10 +8,12 @@ top K returned.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
+from scipy.sparse import diags
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import BallTree
 from sklearn.pipeline import FeatureUnion
@@ -19,22 +22,22 @@ from sklearn.preprocessing import StandardScaler
 from . import reasons as R
 from . import vocabulary as V
 from . import weights as W
-from .knowledge import load_knowledge
+from .checks import CHECKS, Frame, line
+from .knowledge import load_knowledge, load_list_of_waste
+from .materials import load_catalogue
+from .recognition import Recogniser
 from .model import Match, Need, PairingIdea
 from .reasons import Reason
 from .table import CAT_CODE, CATEGORIES, LEGAL, StreamTable
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-WASTE_ACT = "Finnish Waste Act 646/2011, section 29"
 _WASTE = LEGAL.index("waste")
-#: Words in a need's title or description that say the structure is paved /
-#: covered (rules scoped by structure type: MARA Annex 2 columns).
+#: Streams recognised per batch of the recogniser (bounds the feature matrix).
+RECOGNISE_CHUNK = 50_000
 #: rank_all: needs per rule block, and cells (needs x unique texts) per
 #: dense text-similarity chunk; both bound the temporaries' memory.
 RANK_ALL_CHUNK = 2000
 TEXT_SIMS_CELLS = 2e7
-PAVED_WORDS = ("paved", "päällystet", "asfaltoi")
-COVERED_WORDS = ("covered structure", "peitetty", "peitett")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -85,6 +88,92 @@ def _limit_text(lo, hi) -> str:
     return f">= {lo:g}" if lo is not None else f"<= {hi:g}"
 
 
+@dataclass(frozen=True)
+class Term:
+    """One limit on a value: a buyer's requirement or a knowledge rule.
+    ``lo``/``hi`` inclusive, in the vocabulary's unit. ``hard`` refuses on a
+    break (law, standard, buyer, or a deciding property); a rule of thumb
+    that is not deciding only lowers the score."""
+    keys: tuple
+    per: tuple | None
+    lo: float | None
+    hi: float | None
+    hard: bool
+    source: str | None = None
+    rule_id: str | None = None
+    categories: tuple | None = None
+    statuses: tuple | None = None      # legal codes, -1 = not stated
+    materials: tuple | None = None     # material type keys
+    regime: str | None = None          # fertiliser regime: 'EU' or 'national'
+    kind: str = "requirement"          # requirement, legal, standard, technical
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.categories or self.statuses or self.materials)
+
+    @property
+    def label(self) -> str:
+        return _label(self.keys, self.per)
+
+    @property
+    def unit(self) -> str:
+        return "" if self.per is not None else V.unit_of_expression(self.keys)
+
+    @property
+    def act(self) -> str | None:
+        """Short name of the law or standard a rule cites, for collapsed lines."""
+        if not self.source or self.kind == "technical":
+            return None
+        hit = _ACT.search(self.source)
+        return hit.group(0) if hit else None
+
+    @property
+    def cited(self) -> str | None:
+        """The source shown with a reason: a law or standard, never a rule of thumb."""
+        return None if self.kind == "technical" else self.source
+
+    def reason(self, v: float) -> Reason:
+        """Reason for a known value ``v`` (met or broken)."""
+        ok = (self.lo is None or v >= self.lo) and (self.hi is None or v <= self.hi)
+        params = {"property": self.label, "value": _sig(v), "unit": self.unit}
+        if not ok and self.kind == "technical":
+            tpl = R.REQ_THUMB_BROKEN if self.hard else R.REQ_SOFT_BROKEN
+            return Reason(tpl, {**params, "limit": _limit_text(self.lo, self.hi)}, False)
+        if self.lo is not None and (v < self.lo or self.hi is None):
+            return Reason(R.REQ_MIN_OK if ok else R.REQ_MIN_BROKEN, {**params, "limit": self.lo}, ok, self.cited)
+        return Reason(R.REQ_MAX_OK if ok else R.REQ_MAX_BROKEN, {**params, "limit": self.hi}, ok, self.cited)
+
+    def share(self, v: float) -> float:
+        """How close a met value is to the limit: 1 at the limit (0..1)."""
+        if self.hi is not None and self.hi > 0:
+            return max(0.0, v / self.hi)
+        if self.lo is not None and v > 0:
+            return max(0.0, self.lo / v)
+        return 0.0
+
+
+_ACT = re.compile(r"(Government Decree \d+/\d+|MMM decree on fertiliser products \d+/\d+|"
+                  r"Regulation \(EU\) \d+/\d+|EN \d+(-\d+)?|Decree \d+/\d+)")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where and under which rules a need's material is used: the contract's
+    ``context`` fields, what was read from the need's text, and the stricter
+    readings assumed where nothing could be read."""
+    application: str                  # the use (an 'other' need read into a known use)
+    values: dict
+    read: tuple = ()                  # label keys read from the text ('land_use:forestry')
+    stricter: tuple = ()              # label keys assumed as the stricter reading
+    app_read: bool = False
+    uses_of: str = ""                 # the use whose documented uses decide (a role's, else application)
+
+    @property
+    def key(self) -> tuple:
+        v = self.values
+        return (self.application, v.get("mara_column"), v.get("product_class"), v.get("regime"), self.uses_of)
+
+
 @dataclass
 class _Eval:
     need: Need
@@ -95,14 +184,22 @@ class _Eval:
     missing_any: np.ndarray
     score: np.ndarray
     components: dict
+    context: Context
+    tier: np.ndarray                                # documented use: 2 proven, 1 possible, 0 none
     spec: list = field(default_factory=list)      # the need's terms (see _terms_for)
     compiled: dict | None = None                  # their arrays (see _compiled)
     Vm: np.ndarray | None = None                  # rule-block values (rows x groups)
     bidx: np.ndarray | None = None                # candidate -> row of Vm
-    checks: list = field(default_factory=list)    # (kind, bool array of failures)
+    checks: list = field(default_factory=list)    # (check, bad, unknown, soft) arrays
     tech_miss: np.ndarray | None = None
     profile_ref: np.ndarray | None = None
-    structure: tuple | None = None                # (structure, stated) for rules scoped by structure
+    frame: object = None
+
+
+@lru_cache(maxsize=1)
+def _recogniser() -> Recogniser:
+    """The catalogue's recogniser, trained once per process."""
+    return Recogniser().fit(load_catalogue())
 
 
 class Matcher:
@@ -115,6 +212,8 @@ class Matcher:
         their defaults.
     knowledge : dict or None
         Knowledge document (``load_knowledge()`` by default).
+    catalogue : Catalogue or None
+        Material catalogue (``load_catalogue()`` by default).
     detour_factor : float
         Road km per great-circle km.
     cost_eur_per_tkm, co2_kg_per_tkm : float
@@ -124,31 +223,43 @@ class Matcher:
     default_max_road_km : float
         Candidate radius for needs without max_distance_km, road km.
     unverified_factor : float
-        Score factor for pairs with missing analyses.
+        Score factor of the fit of pairs with missing analyses (within a level).
+    min_confidence : float
+        A material type read with less confidence ranks as unverified and
+        its documented uses are not counted.
+    recognise : bool
+        Infer the material type of streams that do not state it (the
+        catalogue's recogniser, trained once per process).
     """
 
-    def __init__(self, weights=None, knowledge=None, detour_factor=W.DETOUR_FACTOR,
+    def __init__(self, weights=None, knowledge=None, catalogue=None, detour_factor=W.DETOUR_FACTOR,
                  cost_eur_per_tkm=W.COST_EUR_PER_TKM, co2_kg_per_tkm=W.CO2_KG_PER_TKM,
                  distance_decay_km=W.DISTANCE_DECAY_KM, default_max_road_km=W.DEFAULT_MAX_ROAD_KM,
-                 unverified_factor=W.UNVERIFIED_FACTOR):
+                 unverified_factor=W.UNVERIFIED_FACTOR, min_confidence=W.MIN_MATERIAL_CONFIDENCE,
+                 recognise=True):
         self.weights = weights
         self.knowledge = knowledge
+        self.catalogue = catalogue
         self.detour_factor = detour_factor
         self.cost_eur_per_tkm = cost_eur_per_tkm
         self.co2_kg_per_tkm = co2_kg_per_tkm
         self.distance_decay_km = distance_decay_km
         self.default_max_road_km = default_max_road_km
         self.unverified_factor = unverified_factor
+        self.min_confidence = min_confidence
+        self.recognise = recognise
 
     # ------------------------------------------------------------------ fit
     def fit(self, streams, needs=()):
-        """Build arrays, the BallTree over stream coordinates and the TF-IDF
-        model. ``streams``: list of Stream or a StreamTable."""
+        """Build arrays, the BallTree over stream coordinates, the TF-IDF
+        model and the material types (stated, else recognised in one batch).
+        ``streams``: list of Stream or a StreamTable."""
         self.weights_ = {**W.WEIGHTS, **(self.weights or {})}
         self.knowledge_ = self.knowledge or load_knowledge()
+        self.catalogue_ = self.catalogue or load_catalogue()
         self.apps_ = self.knowledge_["applications"]
-        self.structured_apps_ = {name for name, app in self.apps_.items()
-                                 if any(r.get("structure") for r in app.get("rules", []))}
+        self.reading_ = self.knowledge_.get("reading", {})
+        self.list_of_waste_ = load_list_of_waste()
         t = streams if isinstance(streams, StreamTable) else StreamTable.from_streams(streams)
         self.table_ = t
         self.stream_index_ = {sid: i for i, sid in enumerate(t.ids)}
@@ -159,11 +270,127 @@ class Matcher:
         # Tree on 3-D unit vectors (chord distance): same neighbours as the
         # haversine metric, several times faster to query.
         self.tree_ = BallTree(_unit_xyz(t.lat, t.lon)) if len(t) else None
+        self._terms_cache = {}
         self._fit_text()
         self._fit_profiles()
+        self._fit_materials()
         self.ewc_lookup_ = {c: i for i, c in enumerate(t.ewc_codes)}
-        self.hazardous_ = t.hazardous
+        self.hazardous_ = self._hazardous()
+        self.contexts_ = {n.id: self._read_context(n) for n in self.needs_}
         return self
+
+    def _fit_materials(self):
+        """Material type per stream as an index into types_ (len = unknown),
+        with its confidence; per application, lookup tables of the
+        documented-use matrix over the types."""
+        t, cat = self.table_, self.catalogue_
+        self.types_ = list(cat.types) + [k for k in t.material_types if k not in cat.types]
+        index = {k: i for i, k in enumerate(self.types_)}
+        unknown = len(self.types_)
+        remap = np.array([index[k] for k in t.material_types] + [unknown], dtype=np.int32)
+        self.mtype_ = remap[t.material]          # -1 picks the trailing unknown
+        self.mconf_ = np.where(t.material >= 0, t.material_conf, 0.0).astype(np.float32)
+        todo = np.flatnonzero(t.material < 0)
+        if self.recognise and len(todo) and cat is load_catalogue():
+            recogniser = _recogniser()
+            for a in range(0, len(todo), RECOGNISE_CHUNK):
+                rows = todo[a:a + RECOGNISE_CHUNK]
+                for row, (key, conf) in zip(rows, recogniser.predict(self._records(rows))):
+                    self.mtype_[row] = index[key]
+                    self.mconf_[row] = conf
+        # A type whose category contradicts the one the seller chose is not
+        # trusted, however sure the reading (the match says why).
+        type_cat = np.array([CAT_CODE[cat.types[k].category] if k in cat.types else -1 for k in self.types_] + [-1])
+        self.category_disagrees_ = (t.material < 0) & (type_cat[self.mtype_] >= 0) & (type_cat[self.mtype_] != t.category)
+        sure = (self.mconf_ >= self.min_confidence) & ~self.category_disagrees_
+        self.mtype_sure_ = np.where(sure, self.mtype_, unknown).astype(np.int32)
+        self.sulphide_deciding_ = np.array(
+            [("S_sulphide" in cat.types[k].deciding) if k in cat.types else False for k in self.types_] + [False])
+        self._use_tables = {}
+
+    def _records(self, rows) -> list:
+        """Streams of the table as the recogniser reads them: text, List of
+        Waste code, category and analysed values."""
+        t = self.table_
+        X = t.X[rows]
+        keys = t.keys
+        out = []
+        for i, row in enumerate(rows):
+            vals = X[i]
+            present = np.flatnonzero(~np.isnan(vals))
+            code = t.ewc_codes[t.ewc[row]] if t.ewc[row] >= 0 else None
+            out.append({"title": t.texts[t.text_id[row]], "description": "", "ewc_code": code,
+                        "category": CATEGORIES[t.category[row]],
+                        "values": {keys[j]: float(vals[j]) for j in present}})
+        return out
+
+    def _use_table(self, application):
+        """(tier, unsuitable) over type indices + unknown for an application."""
+        hit = self._use_tables.get(application)
+        if hit is None:
+            tier = np.zeros(len(self.types_) + 1, dtype=np.int8)
+            bad = np.zeros(len(self.types_) + 1, dtype=bool)
+            if application in self.catalogue_.applications:
+                for i, k in enumerate(self.types_):
+                    use = self.use_of(k, application)
+                    if use is not None:
+                        tier[i] = W.USE_TIERS[use.status]
+                        bad[i] = use.status == "unsuitable"
+            hit = self._use_tables[application] = (tier, bad)
+        return hit
+
+    def use_unsuitable(self, application) -> np.ndarray:
+        return self._use_table(application)[1]
+
+    def use_of(self, type_key, application):
+        """The catalogue's documented use of a type, or None."""
+        if type_key not in self.catalogue_.types or application not in self.catalogue_.applications:
+            return None
+        return self.catalogue_.use(type_key, application)
+
+    def type_of(self, row) -> str | None:
+        i = int(self.mtype_[row])
+        return self.types_[i] if i < len(self.types_) else None
+
+    def type_names(self, key) -> dict:
+        mt = self.catalogue_.types.get(key)
+        if mt is None:
+            return {"material": key.replace("_", " ")}
+        return {"material": mt.name("en"), "material_fi": mt.name("fi"), "material_sv": mt.name("sv")}
+
+    def app_names(self, application) -> dict:
+        app = self.apps_.get(application, {})
+        return {"application": app.get("name_en", application), "application_fi": app.get("name_fi", ""),
+                "application_sv": app.get("name_sv", "")}
+
+    def source_of(self, use) -> str:
+        """A documented use's source, short: the work it cites, not its summary."""
+        text = self.catalogue_.sources.get(use.source, use.source)
+        cut = min([i for i in (text.find(": "), text.find(" (")) if i > 0] or [len(text)])
+        return text[:min(cut, 120)]
+
+    def _hazardous(self) -> np.ndarray:
+        """Hazardous per stream: a '*' entry, or a non-hazardous mirror entry
+        whose stated hazardous properties make it hazardous."""
+        t = self.table_
+        haz = t.hazardous.copy()
+        mirror = np.array([bool((self.list_of_waste_.get(c.rstrip("*")) or {}).get("mirror"))
+                           for c in t.ewc_codes] + [False], dtype=bool)
+        haz |= mirror[t.ewc] & (t.hp > 0)
+        return haz
+
+    def code_table(self, codes) -> np.ndarray:
+        """Boolean lookup over EWC code indices (last entry: no code)."""
+        tab = np.zeros(len(self.table_.ewc_codes) + 1, dtype=bool)
+        for c in codes or ():
+            i = self.ewc_lookup_.get(c)
+            if i is not None:
+                tab[i] = True
+        return tab
+
+    def ewc_of(self, row) -> str | None:
+        i = int(self.table_.ewc[row])
+        return self.table_.ewc_codes[i] if i >= 0 else None
 
     def _need_text(self, need: Need) -> str:
         app = self.apps_.get(need.application, {})
@@ -185,15 +412,12 @@ class Matcher:
         self.text_matrix_T_ = self.text_matrix_.T.tocsr()
         nt = self._tfidf([self._need_text(n) for n in self.needs_]) if self.needs_ else None
         self.need_text_matrix_ = nt
-        self.need_text_ = {n.id: nt[i] for i, n in enumerate(self.needs_)} if nt is not None else {}
-        self._terms_cache = {}
 
     def _tfidf(self, docs):
         m = self.vectorizer_.transform(docs).astype(np.float32)
         # FeatureUnion concatenates two unit vectors: renormalise to cosine.
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        from scipy.sparse import diags
         return (diags(1.0 / norms) @ m).tocsr()
 
     def _fit_profiles(self):
@@ -280,40 +504,139 @@ class Matcher:
             out = cache[k].copy() if out is None else out + cache[k]
         return out
 
-    def _structure(self, need: Need):
-        """(structure, stated) for rules scoped by structure type (MARA):
-        'paved' where the need's title or description says so, else the
-        stricter 'covered'; stated says whether the need said it."""
-        text = f"{need.title} {need.description or ''}".lower()
-        if any(w in text for w in PAVED_WORDS):
-            return "paved", True
-        if any(w in text for w in COVERED_WORDS):
-            return "covered", True
-        return "covered", False
 
-    def _terms_for(self, need: Need):
-        """(keys, per, lo, hi, hard, source, rule_id, categories, statuses,
-        alternative) of the buyer's requirements and the application's rules."""
-        app = self.apps_.get(need.application, {})
-        structure = self._structure(need)[0] if need.application in self.structured_apps_ else None
-        key = (need.application, need.requirements, structure)
+    # --------------------------------------------------------------- context
+    def _read_context(self, need: Need) -> Context:
+        """The need's use and legal context: its ``context`` fields, else what
+        its title and description say (Finnish, Swedish, English), else the
+        stricter reading."""
+        rd = self.reading_
+        text = f" {need.title} {need.description or ''} ".lower()
+
+        def said(words):
+            return any(w in text for w in words)
+
+        application, app_read = need.application, False
+        if application == "other":
+            hits = [a for a, words in rd.get("applications", {}).items() if said(words)]
+            if len(hits) == 1:
+                application, app_read = hits[0], True
+        app = self.apps_.get(application, {})
+        values = {k: v for k, v in need.context.items() if v is not None}
+        read, stricter = [], []
+        regimes = any(r.get("regime") for r in app.get("rules", []))
+        if (regimes or app.get("scope")) and "land_use" not in values:
+            for use, words in rd.get("land_use", {}).items():
+                if said(words):
+                    values["land_use"] = use
+                    read.append(f"land_use:{use}")
+                    break
+        if app.get("scope"):
+            if "groundwater_area" not in values and said(rd.get("groundwater_area", ())):
+                values["groundwater_area"] = True
+                read.append("groundwater_area:true")
+            if "structure" not in values:
+                for kind, words in rd.get("structure", {}).items():
+                    if said(words):
+                        values["structure"] = kind
+                        read.append(f"structure:{kind}")
+                        break
+                else:
+                    values["structure"] = "covered"
+                    stricter.append("structure:covered")
+            forest_road = said(rd.get("ash_forest_road", ()))
+            if "structure_use" not in values:
+                # Where the text names several uses, the strictest column's
+                # use is taken (field before embankment before road).
+                uses = [u for u in ("field", "embankment", "road") if said(rd.get("structure_use", {}).get(u, ()))]
+                if uses:
+                    values["structure_use"] = uses[0]
+                    read.append(f"structure_use:{uses[0]}")
+            if forest_road:
+                read.append("ash_forest_road:true")
+            values["mara_column"] = self._mara_column(values, forest_road)
+            if values.get("structure_use") in (None, "other"):
+                stricter.append("structure_use:any")
+        if regimes:
+            regime = values.get("regime")
+            if values.get("land_use") == "mine_site" or regime == "environmental_permit":
+                values["regime"] = "permit"
+            elif regime == "eu_fertilising_product":
+                values["regime"] = "EU"
+            elif regime == "national_fertiliser_product":
+                values["regime"] = "national"
+            classes = app.get("product_classes")
+            if classes:
+                values["product_class"] = classes.get(values.get("land_use"), classes["default"])
+                if "land_use" not in values:
+                    stricter.append(f"product_class:{classes['default']}")
+        uses_of = application
+        for role, spec in rd.get("roles", {}).get(application, {}).items():
+            if said(spec["words"]):
+                values["role"], uses_of = role, spec["uses_of"]
+                read.append(f"role:{role}")
+                break
+        return Context(application, values, tuple(read), tuple(stricter), app_read, uses_of)
+
+    @staticmethod
+    def _mara_column(values, forest_road) -> str:
+        """The column of Decree 843/2017 Annex 2 for a structure and its use;
+        where the use is not known, the strictest column of the structure
+        type (field)."""
+        structure, use = values.get("structure", "covered"), values.get("structure_use")
+        if forest_road or (use == "road" and values.get("land_use") == "forestry"):
+            return "ash_forest_road"
+        if use == "road":
+            return f"road_{structure}"
+        if use == "embankment":
+            return "embankment_covered"  # the decree has embankments as covered structures only
+        return f"field_{structure}"
+
+    def context(self, need: Need) -> Context:
+        hit = self.contexts_.get(need.id)
+        if hit is None or self.needs_[self.need_index_.get(need.id, -1)] is not need:
+            hit = self._read_context(need)
+        return hit
+
+    # ------------------------------------------------------------ evaluation
+    def _terms_for(self, need: Need, ctx: Context):
+        """Terms of the buyer's requirements and of the rules of the use that
+        the context selects (see Term)."""
+        key = (ctx.key, need.requirements)
         hit = self._terms_cache.get(key)
         if hit is not None:
             return hit
-        out = []
-        for r in need.requirements:
-            out.append((V.parse_expression(r.property), V.parse_expression(r.per) if r.per else None,
-                        r.min, r.max, True, None, None, None, None, None))
+        out = [Term(V.parse_expression(r.property), V.parse_expression(r.per) if r.per else None,
+                    r.min, r.max, True) for r in need.requirements]
+        app = self.apps_.get(ctx.application, {})
+        values = ctx.values
+        non_ash = tuple(c for c in CATEGORIES if c != "ash")
         for r in app.get("rules", []):
-            if r.get("structure") and r["structure"] != structure:
+            cats = tuple(r["categories"]) if r.get("categories") else None
+            when = r.get("when") or {}
+            column = when.get("mara_column")
+            if column and values.get("mara_column") == "ash_forest_road":
+                # The ash forest-road column is for ash; other wastes in a
+                # forest road take the covered-road column.
+                if column == ["ash_forest_road"]:
+                    cats = ("ash",)
+                elif column == ["road_covered"]:
+                    cats = non_ash
+                else:
+                    continue
+            elif any(values.get(k) not in allowed for k, allowed in when.items()):
+                continue
+            regime = r.get("regime")
+            if regime and values.get("regime") not in (None, regime):
                 continue
             stat = r.get("statuses")
-            out.append((V.parse_expression(r["property"]),
-                        V.parse_expression(r["per"]) if r.get("per") else None,
-                        r.get("min"), r.get("max"), r["kind"] != "technical",
-                        r["source"], r["id"], r.get("categories"),
-                        tuple(-1 if x is None else LEGAL.index(x) for x in stat) if stat else None,
-                        r.get("alternative")))
+            out.append(Term(V.parse_expression(r["property"]),
+                            V.parse_expression(r["per"]) if r.get("per") else None,
+                            r.get("min"), r.get("max"), r["kind"] != "technical" or bool(r.get("deciding")),
+                            r["source"], r["id"], cats,
+                            tuple(-1 if x is None else LEGAL.index(x) for x in stat) if stat else None,
+                            tuple(r["materials"]) if r.get("materials") else None,
+                            regime, r["kind"]))
         self._terms_cache[key] = out
         return out
 
@@ -323,32 +646,37 @@ class Matcher:
         hit = self._terms_cache.get(key)
         if hit is not None:
             return hit
-        nT, nC, nL = len(spec), len(CATEGORIES), len(LEGAL) + 1
-        lo = np.array([-np.inf if s[2] is None else s[2] for s in spec])
-        hi = np.array([np.inf if s[3] is None else s[3] for s in spec])
-        catmask = np.ones((nT, nC), dtype=bool)
-        statmask = np.ones((nT, nL), dtype=bool)   # column = legal code + 1 (0 = not stated)
-        for ti, s in enumerate(spec):
-            if s[7]:
-                catmask[ti] = False
-                catmask[ti, [CAT_CODE[c] for c in s[7]]] = True
-            if s[8]:
-                statmask[ti] = False
-                statmask[ti, [x + 1 for x in s[8]]] = True
-        # Group terms on the same expression (same keys, ratio, category and
-        # status scope, hardness): the feasibility matrix needs only the
-        # strictest bound of each group; reasons still cite every rule.
+        nC, nL, nM = len(CATEGORIES), len(LEGAL) + 1, len(self.types_) + 1
+        index = {k: i for i, k in enumerate(self.types_)}
+
+        def masks(term):
+            cat = np.ones(nC, dtype=bool)
+            stat = np.ones(nL, dtype=bool)    # column = legal code + 1 (0 = not stated)
+            mat = np.ones(nM, dtype=bool)     # last = not known with confidence
+            if term.categories:
+                cat[:] = False
+                cat[[CAT_CODE[c] for c in term.categories]] = True
+            if term.statuses:
+                stat[:] = False
+                stat[[x + 1 for x in term.statuses]] = True
+            if term.materials:
+                mat[:] = False
+                mat[[index[k] for k in term.materials if k in index]] = True
+            return cat, stat, mat
+
+        # Group terms on the same expression, scope, hardness and regime: the
+        # feasibility matrix needs only the strictest bound of each group;
+        # reasons still cite every rule.
         col = self.table_.column
         groups, group_of, dead = {}, {}, []
         for ti, s_ in enumerate(spec):
-            if len(s_[0]) == 1 and s_[1] is None and col(s_[0][0]) is None:
+            if len(s_.keys) == 1 and s_.per is None and col(s_.keys[0]) is None:
                 dead.append(ti)
                 continue
-            gkey = (s_[0], s_[1], tuple(s_[7] or ()), s_[8] or (), s_[4])
-            g = groups.setdefault(gkey, {"tis": [], "lo": -np.inf, "hi": np.inf})
-            g["tis"].append(ti)
-            g["lo"] = max(g["lo"], lo[ti])
-            g["hi"] = min(g["hi"], hi[ti])
+            gkey = (s_.keys, s_.per, s_.categories or (), s_.statuses or (), s_.materials or (), s_.hard, s_.regime)
+            g = groups.setdefault(gkey, {"lo": -np.inf, "hi": np.inf, "term": s_})
+            g["lo"] = max(g["lo"], -np.inf if s_.lo is None else s_.lo)
+            g["hi"] = min(g["hi"], np.inf if s_.hi is None else s_.hi)
             group_of[ti] = list(groups).index(gkey)
         glist = list(groups.items())
         glo = np.array([g["lo"] for _, g in glist])
@@ -362,33 +690,31 @@ class Matcher:
                 simple_cols.append(col(gkey[0][0]))
             else:
                 compound.append((gi, gkey[0], gkey[1]))
-        gcat = np.ones((len(glist), nC), dtype=bool)
-        gstat = np.ones((len(glist), nL), dtype=bool)
-        for gi, (gkey, _) in enumerate(glist):
-            if gkey[2]:
-                gcat[gi] = False
-                gcat[gi, [CAT_CODE[c] for c in gkey[2]]] = True
-            if gkey[3]:
-                gstat[gi] = False
-                gstat[gi, [x + 1 for x in gkey[3]]] = True
+        gm = [masks(g["term"]) for _, g in glist]
+        regimes = sorted({g["term"].regime for _, g in glist if g["term"].regime})
         den_lo = np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(glo), glo, 1.0)), 1e-12))
         den_hi = np.where(gboth, ghalf, np.maximum(np.abs(np.where(np.isfinite(ghi), ghi, 1.0)), 1e-12))
-        out = {"catmask": catmask, "statmask": statmask,
-               "scoped": [bool(s_[7]) or bool(s_[8]) for s_ in spec],
+        greg = np.array([g["term"].regime or "" for _, g in glist], dtype=object)
+        out = {"masks": [masks(s_) for s_ in spec],
                "g_lo32": glo.astype(np.float32), "g_hi32": ghi.astype(np.float32),
                "g_den_lo32": den_lo.astype(np.float32), "g_den_hi32": den_hi.astype(np.float32),
-               "g_cat": gcat, "g_stat": gstat,
+               "g_cat": np.array([m[0] for m in gm]).reshape(len(glist), nC),
+               "g_stat": np.array([m[1] for m in gm]).reshape(len(glist), nL),
+               "g_mat": np.array([m[2] for m in gm]).reshape(len(glist), nM),
                "g_cat_scoped": bool(any(g[0][2] for g in glist)),
                "g_stat_scoped": bool(any(g[0][3] for g in glist)),
-               "g_hard": np.array([g[0][4] for g in glist], dtype=bool),
+               "g_mat_scoped": bool(any(g[0][4] for g in glist)),
+               "g_hard": np.array([g[0][5] for g in glist], dtype=bool),
+               "g_regime": {r: (greg == r) for r in regimes},
+               "g_common": greg == "",
                "g_simple_pos": np.array(simple_pos, dtype=np.int64),
                "g_simple_cols": np.array(simple_cols, dtype=np.int64),
                "g_compound": compound, "group_of": group_of, "dead": dead,
-               "labels": [_label(s_[0], s_[1]) for s_ in spec],
-               "units": ["" if s_[1] is not None else V.unit_of_expression(s_[0]) for s_ in spec]}
+               "below_cols": [(gi, self.table_.column(gkey[0][0])) for gi, (gkey, _) in enumerate(glist)
+                              if len(gkey[0]) == 1 and gkey[1] is None]}
         out["g_any_hard"] = bool(out["g_hard"].any())
         out["g_any_soft"] = bool((~out["g_hard"]).any())
-        out["dead_hard"] = [ti for ti in dead if spec[ti][4]]
+        out["dead_hard"] = [ti for ti in dead if spec[ti].hard]
         self._terms_cache[key] = out
         return out
 
@@ -398,7 +724,8 @@ class Matcher:
         count of broken guidance rules, and the application's static score
         components (margin, profile, category) with their weighted sum.
         Computed once for a block of rows and shared by every need with the
-        same terms (rank_all)."""
+        same terms (rank_all). Where rules belong to alternative regimes
+        (fertiliser products: EU or national), meeting one regime suffices."""
         t, n = self.table_, len(rows)
         feas = np.ones(n, dtype=bool)
         miss = np.zeros(n, dtype=bool)
@@ -427,28 +754,55 @@ class Matcher:
             if c["g_stat_scoped"]:
                 S = c["g_stat"][:, leg].T
                 APm = S if APm is None else (APm & S)
+            if c["g_mat_scoped"]:
+                M = c["g_mat"][:, self._sure_type(rows)].T
+                APm = M if APm is None else (APm & M)
             lo, hi = c["g_lo32"], c["g_hi32"]
             OKm = (Vm >= lo) & (Vm <= hi)             # NaN compares False
             known = ~np.isnan(Vm)
+            if t.below is not None and c["below_cols"]:
+                # Below the detection limit: a maximum at or above the limit
+                # is met; a minimum, or a maximum below the limit, stays unverified.
+                for gi, cc in c["below_cols"]:
+                    d = t.below[rows, cc]
+                    met = ~np.isnan(d) & (d <= hi[gi]) & ~np.isfinite(lo[gi])
+                    known[:, gi] |= met
+                    OKm[:, gi] |= met
+            if t.weak is not None:
+                # Typical values of the material do not verify a limit.
+                for gi, cc in c["below_cols"]:
+                    known[:, gi] &= ~t.weak[rows, cc]
             val = known if APm is None else (APm & known)
             broken = val & ~OKm
+            unk = ~known if APm is None else (APm & ~known)
             hard = c["g_hard"]
             if c["g_any_hard"]:
-                feas &= ~broken[:, hard].any(axis=1)
-                unk = ~known if APm is None else (APm & ~known)
-                miss |= unk[:, hard].any(axis=1)
+                common = hard & c["g_common"]
+                feas &= ~broken[:, common].any(axis=1)
+                miss |= unk[:, common].any(axis=1)
+                if c["g_regime"]:
+                    passes = np.zeros(n, dtype=bool)
+                    complete = np.zeros(n, dtype=bool)
+                    for gsel in c["g_regime"].values():
+                        sel = hard & gsel
+                        ok = ~broken[:, sel].any(axis=1)
+                        passes |= ok
+                        complete |= ok & ~unk[:, sel].any(axis=1)
+                    feas &= passes
+                    miss |= ~complete
             if c["g_any_soft"]:
                 tech += broken[:, ~hard].sum(axis=1).astype(np.int32)
             # Margin: relative headroom inside the binding limit, full at MARGIN_FULL.
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 rel = np.minimum((Vm - lo) / c["g_den_lo32"], (hi - Vm) / c["g_den_hi32"])
-            good = val & OKm
+            good = val & OKm & ~np.isnan(Vm)
             msum += np.where(good, np.clip(rel / W.MARGIN_FULL, 0, 1), 0).sum(axis=1)
             mcnt += good.sum(axis=1)
             # Hard terms with no data column at all: missing wherever they apply.
             for ti in c["dead_hard"]:
-                if c["scoped"][ti]:
-                    miss |= c["catmask"][ti][cat] & c["statmask"][ti][leg]
+                cm, sm, mm = c["masks"][ti]
+                if spec[ti].scoped:
+                    miss |= cm[cat] & sm[leg] & mm[self._sure_type(rows)]
                 else:
                     miss[:] = True
         app = self.apps_.get(application, {}) if application else {}
@@ -464,20 +818,14 @@ class Matcher:
             category = np.full(n, 0.5)
         w = self.weights_
         static = w["margin"] * margin + w["profile"] * profile + w["category"] * category
-        factor = W.TECHNICAL_MISS_FACTOR ** tech
         ref = self.profile_ref_.get(application)
-        return {"Vm": Vm, "feasible": feas, "missing": miss, "tech": tech, "factor": factor,
+        return {"Vm": Vm, "feasible": feas, "missing": miss, "tech": tech,
                 "margin": margin, "profile": profile, "category": category, "static": static,
                 "ref": ref[rows] if ref is not None else None}
 
-    def _code_table(self, codes) -> np.ndarray:
-        """Boolean lookup over EWC code indices (last entry: no code)."""
-        tab = np.zeros(len(self.table_.ewc_codes) + 1, dtype=bool)
-        for c in codes or ():
-            i = self.ewc_lookup_.get(c)
-            if i is not None:
-                tab[i] = True
-        return tab
+    def _sure_type(self, rows) -> np.ndarray:
+        """Material type index of rows, 'unknown' where read with low confidence."""
+        return self.mtype_sure_[rows]
 
     def _evaluate(self, need: Need, cand: np.ndarray, gc_km: np.ndarray, block=None,
                   bidx=None, sims_u=None, prefilter=False) -> _Eval:
@@ -485,83 +833,64 @@ class Matcher:
         that include the candidates, ``bidx`` the candidates' positions in it
         (rank_all shares one block among the needs with the same terms).
         ``prefilter``: drop infeasible candidates before scoring (when only
-        feasible ones are returned); the scores of the others are unchanged."""
-        t = self.table_
-        app = self.apps_.get(need.application, {})
-        spec = self._terms_for(need)
-        if block is None:
-            block, bidx = self._rule_block(spec, cand, need.application), np.arange(len(cand))
-        road = gc_km * self.detour_factor
-        feasible = block["feasible"][bidx]
-        checks = []
-        # Cheap hard checks first (distance, category, EWC, legal status).
-        if need.max_distance_km is not None:
-            bad = road > need.max_distance_km
-            feasible &= ~bad
-            checks.append(("distance", bad))
-        cat = t.category[cand]
-        if need.categories:
-            ok = np.zeros(len(CATEGORIES), dtype=bool)
-            ok[[CAT_CODE[c] for c in need.categories]] = True
-            bad = ~ok[cat]
-            feasible &= ~bad
-            checks.append(("category", bad))
-        ewc = t.ewc[cand]
-        if need.ewc_codes:
-            unknown = ewc < 0
-            bad = ~unknown & ~self._code_table(need.ewc_codes)[ewc]
-            feasible &= ~bad
-            checks.append(("ewc", bad))
-            checks.append(("ewc_unknown", unknown))
-        q = t.quantity[cand]
-        if need.min_quantity_t_per_year is not None:
-            unknown_q = np.isnan(q)
-            bad = ~unknown_q & (q < need.min_quantity_t_per_year)
-            feasible &= ~bad
-            checks.append(("quantity", bad))
-            checks.append(("quantity_unknown", unknown_q))
-        if need.max_price_eur_per_t is not None:
-            bad = t.price[cand] > need.max_price_eur_per_t  # NaN compares False
-            feasible &= ~bad
-            checks.append(("price", bad))
-        # Legal status, Waste Act 646/2011 s. 29.
-        waste = t.legal[cand] == _WASTE
-        if need.accepts_waste is False:
-            feasible &= ~waste
-            checks.append(("waste_refused", waste))
-        ptab = self._code_table(need.permitted_ewc_codes)
-        if need.permitted_ewc_codes is not None:
-            unknown = waste & (ewc < 0)
-            bad = waste & (ewc >= 0) & ~ptab[ewc]
-            feasible &= ~bad
-            checks.append(("waste_code", bad))
-            checks.append(("waste_code_unknown", unknown))
-        # Scope of a decree that covers only listed wastes (MARA Annex 1):
-        # a listed waste is under the decree; an unlisted one needs a permit
-        # naming its code; a waste without a code is unverified.
-        if app.get("scope"):
-            stab = self._code_table(app["scope"].get("ewc_codes"))
-            bad = waste & (ewc >= 0) & ~stab[ewc] & ~ptab[ewc]
-            feasible &= ~bad
-            checks.append(("scope_out", bad))
-            checks.append(("scope_unknown", waste & (ewc < 0)))
-        # Hazardous entries: the application's policy.
-        haz = self.hazardous_[cand]
-        bad = haz if app.get("hazardous_policy", "permit") == "refuse" else (haz & ~ptab[ewc])
-        feasible &= ~bad
-        checks.append(("hazardous", bad))
+        feasible ones are returned); the scores of the others are unchanged.
 
-        if prefilter:
-            keep = np.flatnonzero(feasible)
-            if len(keep) < len(cand):
-                cand, gc_km, road, bidx, feasible, q = cand[keep], gc_km[keep], road[keep], bidx[keep], \
-                    feasible[keep], q[keep]
-                checks = [(k, a[keep]) for k, a in checks]
+        Score: the documented use decides (tier: proven 2, possible 1, not
+        documented or material type unsure 0), and the fit (margin, profile,
+        text, category, quantity, distance; x 0.85 if unverified) orders the
+        pairs within a tier: score = (tier + fit x FIT_SPAN) / LEVELS."""
+        t = self.table_
+        ctx = self.context(need)
+        app = self.apps_.get(ctx.application, {})
+        spec = self._terms_for(need, ctx)
+        road = gc_km * self.detour_factor
+        ewc = t.ewc[cand]
+        permitted = self.code_table(need.permitted_ewc_codes)
+        frame = Frame(self, need, app, ctx, cand, road, ewc, t.legal[cand] == _WASTE, permitted)
+        # The checks first: where only feasible pairs are returned, the rule
+        # block is computed only for the candidates they leave.
         n = len(cand)
-        missing_any = block["missing"][bidx]
-        for kind, arr in checks:
-            if kind in ("ewc_unknown", "quantity_unknown", "waste_code_unknown", "scope_unknown"):
-                missing_any |= arr
+        feasible = np.ones(n, dtype=bool)
+        missing_any = np.zeros(n, dtype=bool)
+        type_unsure = np.zeros(n, dtype=bool)
+        soft = np.zeros(n, dtype=np.int32)
+        checks = []
+        for check in CHECKS:
+            out = check.test(frame)
+            if out is None:
+                continue
+            zero = np.zeros(n, dtype=bool)
+            bad = zero if out.bad is None else out.bad
+            unknown = zero if out.unknown is None else out.unknown
+            flag = zero if out.soft is None else out.soft
+            feasible &= ~bad
+            if check.name == "material_use":
+                type_unsure = unknown
+            else:
+                missing_any |= unknown
+            soft += flag
+            checks.append((check, bad, unknown, flag))
+
+        def keep_only(keep):
+            nonlocal cand, gc_km, road, bidx, feasible, missing_any, type_unsure, soft, checks, frame
+            cand, gc_km, road, feasible = cand[keep], gc_km[keep], road[keep], feasible[keep]
+            missing_any, type_unsure, soft = missing_any[keep], type_unsure[keep], soft[keep]
+            bidx = bidx[keep] if bidx is not None else None
+            checks = [(ch, b[keep], u[keep], s_[keep]) for ch, b, u, s_ in checks]
+            frame = Frame(self, need, app, ctx, cand, road, frame.ewc[keep], frame.waste[keep], permitted)
+
+        if prefilter and not feasible.all():
+            keep_only(np.flatnonzero(feasible))
+        if block is None:
+            block, bidx = self._rule_block(spec, cand, ctx.application), np.arange(len(cand))
+        feasible &= block["feasible"][bidx]
+        missing_any |= block["missing"][bidx]
+        soft += block["tech"][bidx]
+        if prefilter and not feasible.all():
+            keep_only(np.flatnonzero(feasible))
+        tier = self._use_table(ctx.uses_of)[0][self.mtype_sure_[cand]]
+        n = len(cand)
+        q = t.quantity[cand]
 
         # Fit components, each 0..1.
         comp = {"margin": block["margin"][bidx], "profile": block["profile"][bidx]}
@@ -578,25 +907,20 @@ class Matcher:
             comp["quantity"] = np.full(n, 0.5)
         comp["distance"] = np.exp(-road / self.distance_decay_km)
         w = self.weights_
-        score = (block["static"][bidx] + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
-                 + w["distance"] * comp["distance"]) / sum(w.values())
-        score = score * np.where(missing_any, self.unverified_factor, 1.0) * block["factor"][bidx]
+        fit = (block["static"][bidx] + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
+               + w["distance"] * comp["distance"]) / sum(w.values())
+        # An unverified pair (analyses missing, or the material type unsure,
+        # whose documented uses then do not count) ranks below a verified
+        # one of equal fit in the same tier.
+        missing_any = missing_any | type_unsure
+        fit = fit * W.TECHNICAL_MISS_FACTOR ** soft * np.where(missing_any, self.unverified_factor, 1.0)
+        score = (tier + np.clip(fit, 0, 1) * W.FIT_SPAN) / W.LEVELS
         if not prefilter:
             score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)
         ref = block["ref"]
-        return _Eval(need, cand, gc_km, road, feasible, missing_any, np.clip(score, 0, 1), comp,
+        return _Eval(need, cand, gc_km, road, feasible, missing_any, np.clip(score, 0, 1), comp, ctx, tier,
                      spec, self._compiled(spec) if spec else None, block["Vm"], bidx, checks,
-                     block["tech"][bidx], ref[bidx] if ref is not None else None,
-                     self._structure(need) if need.application in self.structured_apps_ else None)
-
-    def _scope_codes(self, application) -> np.ndarray:
-        key = ("scope", application)
-        hit = self._terms_cache.get(key)
-        if hit is None:
-            codes = self.apps_[application]["scope"].get("ewc_codes", [])
-            hit = np.array([self.ewc_lookup_[c] for c in codes if c in self.ewc_lookup_], dtype=np.int64)
-            self._terms_cache[key] = hit
-        return hit
+                     soft, ref[bidx] if ref is not None else None, frame)
 
     def _text_sims(self, needs) -> np.ndarray:
         """Cosine of each need's text with every unique stream text (needs x texts)."""
@@ -627,6 +951,8 @@ class Matcher:
         order = np.lexsort((ids, -key))
         return idx[order]
 
+
+    # ---------------------------------------------------------------- output
     def _matches(self, ev: _Eval, js) -> list:
         """Match objects for candidate positions js (reasons built lazily)."""
         js = np.asarray(js, dtype=np.int64)
@@ -636,161 +962,215 @@ class Matcher:
         keys = list(ev.components)
         comps = np.column_stack([ev.components[k][js] for k in keys]).tolist()
         rows = ev.cand[js]
-        gc = ev.gc_km[js]
         road = ev.road_km[js]
         cost = (W.COST_EUR_PER_T_FIXED + road * self.cost_eur_per_tkm).tolist()
         co2 = (road * self.co2_kg_per_tkm).tolist()
         ids = t.ids[rows].tolist()
         score, feas, miss = ev.score[js].tolist(), ev.feasible[js].tolist(), ev.missing_any[js].tolist()
-        gc, road = gc.tolist(), road.tolist()
+        gc, road = ev.gc_km[js].tolist(), road.tolist()
+        mt, mc = self.mtype_[rows].tolist(), self.mconf_[rows].tolist()
         out = []
         for i, j in enumerate(js.tolist()):
+            key = self.types_[mt[i]] if mt[i] < len(self.types_) else None
             out.append(Match(need_id=need.id, stream_id=str(ids[i]), score=score[i], feasible=feas[i],
                              verified=not miss[i], distance_km=gc[i], road_km=road[i],
                              transport_cost_eur_per_t=cost[i], transport_co2_kg_per_t=co2[i],
                              components=partial(_rounded, keys, comps[i]),
-                             explain=partial(self._explain, ev, j)))
+                             explain=partial(self._explain, ev, j),
+                             material_type=key, material_confidence=mc[i] if key else None))
         return out
 
     def _match(self, ev: _Eval, j: int) -> Match:
         return self._matches(ev, [j])[0]
 
+    def _context_lines(self, ctx: Context) -> list:
+        labels = self.reading_.get("labels", {})
+
+        def words(keys, lang):
+            return ", ".join(labels.get(k, {}).get(lang) or k for k in keys)
+
+        out = []
+        if ctx.app_read:
+            out.append(line("context", Reason(R.USE_READ_FROM_TEXT, self.app_names(ctx.application))))
+        if ctx.read:
+            out.append(line("context", Reason(R.CONTEXT_READ, {"context": words(ctx.read, "en"),
+                                                               "context_fi": words(ctx.read, "fi"),
+                                                               "context_sv": words(ctx.read, "sv")})))
+        for key in ctx.stricter:
+            what = R.CONTEXT_WHAT[key.split(":")[0]]
+            out.append(line("context", Reason(R.CONTEXT_STRICTER, {
+                "what": what, "reading": words([key], "en"), "reading_fi": words([key], "fi"),
+                "reading_sv": words([key], "sv")})))
+        app = self.apps_.get(ctx.application, {})
+        column = ctx.values.get("mara_column")
+        if column and app.get("mara_columns"):
+            names = app["mara_columns"][column]
+            out.append(line("context", Reason(R.MARA_COLUMN, {"act": app["scope"]["act"], "column": names["en"],
+                                                              "column_fi": names["fi"]})))
+        pc = ctx.values.get("product_class")
+        if ctx.values.get("regime") == "permit":
+            out.append(line("context", Reason(R.PERMIT_GOVERNS, {})))
+        elif pc and app.get("product_classes"):
+            names = app["product_classes"]["names"][pc]
+            out.append(line("context", Reason(R.PRODUCT_CLASS, {"product_class": names["en"],
+                                                                "product_class_fi": names["fi"]})))
+        return out
+
     def _explain(self, ev: _Eval, j: int):
-        """(missing, reasons, rules) of candidate j, built on demand."""
-        t, need = self.table_, ev.need
+        """(missing, reasons, rules, summary) of candidate j, built on demand.
+        Reasons are ordered: refusals, what the material is and its use, the
+        legal context, limits (passed ones collapsed to one line per act, the
+        closest named), missing analyses, transport, legal status, the rest."""
+        t, need, ctx = self.table_, ev.need, ev.context
         row = int(ev.cand[j])
-        app = self.apps_.get(need.application, {})
-        reasons, missing, rules = [], set(), []
-        broken_first = []
-        fails = {kind: bool(arr[j]) for kind, arr in ev.checks}
-        cat_name = CATEGORIES[t.category[row]]
-        ewc = t.ewc_codes[t.ewc[row]] if t.ewc[row] >= 0 else None
-        legal = LEGAL[t.legal[row]] if t.legal[row] >= 0 else None
-        if fails.get("category"):
-            broken_first.append(Reason(R.CATEGORY_REFUSED, {"category": cat_name, "accepted": ", ".join(need.categories)}, False))
-        if fails.get("ewc"):
-            broken_first.append(Reason(R.EWC_REFUSED, {"ewc": ewc, "accepted": ", ".join(need.ewc_codes)}, False))
-        if fails.get("ewc_unknown"):
-            missing.add("ewc_code")
-            broken_first.append(Reason(R.EWC_UNKNOWN, {"accepted": ", ".join(need.ewc_codes)}, None))
-        q = t.quantity[row]
-        if fails.get("quantity"):
-            broken_first.append(Reason(R.QUANTITY_TOO_SMALL, {"quantity": _sig(q), "limit": need.min_quantity_t_per_year}, False))
-        if fails.get("quantity_unknown"):
-            missing.add("quantity_t_per_year")
-            broken_first.append(Reason(R.QUANTITY_UNKNOWN, {"limit": need.min_quantity_t_per_year}, None))
-        if fails.get("price"):
-            broken_first.append(Reason(R.PRICE_TOO_HIGH, {"price": _sig(t.price[row]), "limit": need.max_price_eur_per_t}, False))
-        # Legal status.
-        if legal == "waste":
-            if fails.get("waste_refused"):
-                reasons.append(Reason(R.WASTE_NOT_ACCEPTED, {}, False, WASTE_ACT))
-            elif fails.get("waste_code"):
-                reasons.append(Reason(R.WASTE_CODE_NOT_PERMITTED, {"ewc": ewc}, False, WASTE_ACT))
-            elif fails.get("waste_code_unknown"):
-                missing.add("ewc_code")
-                reasons.append(Reason(R.WASTE_CODE_UNKNOWN, {}, None, WASTE_ACT))
-            elif need.permitted_ewc_codes is not None:
-                reasons.append(Reason(R.WASTE_PERMITTED, {"ewc": ewc}, True, WASTE_ACT))
-            elif need.accepts_waste:
-                reasons.append(Reason(R.WASTE_ACCEPTED, {}, True, WASTE_ACT))
-            else:
-                reasons.append(Reason(R.STATUS_UNCONFIRMED, {"who": "the receiver"}, None, WASTE_ACT))
-        elif legal is None:
-            reasons.append(Reason(R.STATUS_UNCONFIRMED, {"who": "the holder of the stream"}, None, WASTE_ACT))
-        else:
-            reasons.append(Reason(R.NO_PERMIT_NEEDED, {"status": legal.replace("_", "-")}, True))
-        if ewc and ewc.endswith("*"):
-            src = app.get("hazardous_source")
-            if fails.get("hazardous"):
-                tpl = R.HAZARDOUS_REFUSED if app.get("hazardous_policy") == "refuse" else R.HAZARDOUS_NOT_PERMITTED
-                reasons.append(Reason(tpl, {"ewc": ewc, "application": app.get("name_en", need.application)}, False, src))
-            else:
-                reasons.append(Reason(R.HAZARDOUS_PERMITTED, {"ewc": ewc}, True, src))
-        # Scope of the decree (MARA Annex 1) and the structure type.
-        scope = app.get("scope")
-        if scope:
-            act = scope.get("act", scope.get("source"))
-            ssrc = scope.get("source")
-            status_in = (None if legal is None else legal) in scope.get("statuses", ["waste", None])
-            if not status_in:
-                reasons.append(Reason(R.SCOPE_NOT_WASTE, {"status": legal.replace("_", "-"), "act": act}, None, ssrc))
-            elif fails.get("scope_out"):
-                broken_first.append(Reason(R.SCOPE_NOT_LISTED, {"ewc": ewc, "act": act}, False, ssrc))
-            elif fails.get("scope_unknown"):
-                missing.add("ewc_code")
-                reasons.append(Reason(R.SCOPE_CODE_UNKNOWN, {"act": act}, None, ssrc))
-            elif ewc is not None and int(t.ewc[row]) not in self._scope_codes(need.application):
-                if legal == "waste":
-                    reasons.append(Reason(R.SCOPE_PERMITTED, {"ewc": ewc, "act": act}, True, ssrc))
-                else:
-                    reasons.append(Reason(R.SCOPE_UNCONFIRMED, {"ewc": ewc, "act": act}, None, ssrc))
-            elif ewc is not None:
-                reasons.append(Reason(R.SCOPE_LISTED, {"ewc": ewc, "act": act}, True, ssrc))
-            if status_in and ev.structure is not None:
-                structure, stated = ev.structure
-                if stated:
-                    reasons.append(Reason(R.STRUCTURE_STATED, {"structure": structure, "act": act}, None))
-                else:
-                    reasons.append(Reason(R.STRUCTURE_ASSUMED, {"act": act}, None))
-        # Requirements and rules.
-        rule_missing = []
-        c = ev.compiled
-        cat_code, leg = int(t.category[row]), int(t.legal[row]) + 1
-        brow = int(ev.bidx[j])
-        for ti, (keys_, per_, lo_, hi_, hard_, source_, rid_, cats_, stats_, alt_) in enumerate(ev.spec):
-            if c["scoped"][ti] and not (c["catmask"][ti][cat_code] and c["statmask"][ti][leg]):
-                continue
-            if rid_:
-                rules.append(rid_)
-            gi = c["group_of"].get(ti)
-            v = float("nan") if gi is None else float(ev.Vm[brow, gi])
-            label, unit = c["labels"][ti], c["units"][ti]
-            if np.isnan(v):
-                keys = [k for k in keys_ + (per_ or ()) if self._is_missing(row, k)]
-                if hard_:
-                    missing.update(keys)
-                if rid_ is None:
-                    reasons.append(Reason(R.REQ_MISSING, {"property": label,
-                                                          "limit": _limit_text(lo_, hi_)}, None))
-                elif hard_:
-                    rule_missing.extend(keys)
-                continue
-            ok = bool((lo_ is None or v >= lo_) and (hi_ is None or v <= hi_))
-            params = {"property": label, "value": _sig(v), "unit": unit}
-            if not hard_ and not ok:
-                reasons.append(Reason(R.REQ_SOFT_BROKEN, {**params, "limit": _limit_text(lo_, hi_)}, False, source_))
-                continue
-            if lo_ is not None and (v < lo_ or hi_ is None):
-                tpl = R.REQ_MIN_OK if ok else R.REQ_MIN_BROKEN
-                limit = lo_
-            else:
-                tpl = R.REQ_MAX_OK if ok else R.REQ_MAX_BROKEN
-                limit = hi_
-            r = Reason(tpl, {**params, "limit": limit}, ok, source_)
-            (reasons if ok else broken_first).append(r)
-            if alt_ and cat_name in alt_.get("categories", [cat_name]):
-                (reasons if ok else broken_first).append(Reason(
-                    R.ALT_LIMIT, {"use": alt_["use"], "property": label, "limit": alt_["limit"], "unit": unit},
-                    None, alt_.get("source")))
-        if rule_missing:
-            keys = sorted(set(rule_missing))
-            reasons.append(Reason(R.UNVERIFIED, {"count": len(keys), "keys": ", ".join(keys)}, None))
-        # Geography.
+        app = self.apps_.get(ctx.application, {})
+        lines, missing, rules = [], set(), []
+        f = ev.frame
+        f.j = j
+        for check, bad, unknown, soft in ev.checks:
+            ls, miss = check.explain(f, row, bool(bad[j]), bool(unknown[j]), bool(soft[j]))
+            lines.extend(ls)
+            missing |= miss
+        lines.extend(self._context_lines(ctx))
+        limit_lines, limit_missing, rules, closest = self._limit_lines(ev, j, row)
+        lines.extend(limit_lines)
+        missing |= limit_missing
+        if limit_missing:
+            keys = sorted(limit_missing)
+            lines.append(line("missing", Reason(R.UNVERIFIED, {"count": len(keys), "keys": ", ".join(keys)})))
         road = float(ev.road_km[j])
         _, cost, co2 = self.transport(ev.gc_km[j])
-        if fails.get("distance"):
-            broken_first.append(Reason(R.TOO_FAR, {"road_km": road, "limit": need.max_distance_km}, False))
-        reasons.append(Reason(R.TRANSPORT, {"road_km": road, "cost": float(cost), "co2": float(co2)}, None))
+        lines.append(line("transport", Reason(R.TRANSPORT, {"road_km": road, "cost": float(cost), "co2": float(co2)})))
+        q = t.quantity[row]
         if need.quantity_t_per_year and not np.isnan(q):
-            reasons.append(Reason(R.QUANTITY_FIT, {"quantity": _sig(q), "wanted": need.quantity_t_per_year}, None))
+            lines.append(line("other", Reason(R.QUANTITY_FIT, {"quantity": float(q), "wanted": need.quantity_t_per_year})))
         if ev.profile_ref is not None and ev.components["profile"][j] > 0.6:
             ref = app["profiles"][int(ev.profile_ref[j])]["name"]
-            reasons.append(Reason(R.PROFILE_SIMILAR, {"reference": ref, "similarity": float(ev.components["profile"][j])}, None))
-        if cat_name in (app.get("categories") or []):
-            reasons.append(Reason(R.CATEGORY_TYPICAL, {"category": cat_name.replace("_", " "),
-                                                         "application": app.get("name_en", need.application)}, None))
-        return sorted(missing), broken_first + reasons, rules
+            lines.append(line("other", Reason(R.PROFILE_SIMILAR, {"reference": ref,
+                                                                  "similarity": float(ev.components["profile"][j])})))
+        lines.sort(key=lambda x: x.order)
+        reasons = [x.reason for x in lines]
+        summary = self._summary(ev, j, row, lines, closest, sorted(missing), road)
+        return sorted(missing), reasons, rules, summary
+
+    def _limit_lines(self, ev: _Eval, j: int, row: int):
+        """Lines of the requirement and rule terms: broken ones each, passed
+        limits of a law or standard collapsed per act with the closest named;
+        (lines, missing keys, rule ids applied, closest (label, share))."""
+        t = self.table_
+        c = ev.compiled
+        out, missing, rules = [], set(), []
+        if not ev.spec:
+            return out, missing, rules, None
+        cat_code, leg, mt = int(t.category[row]), int(t.legal[row]) + 1, int(self._sure_type(np.array([row]))[0])
+        brow = int(ev.bidx[j])
+        passed = {}          # act -> [(share, label)]
+        regime_broken = {}   # regime -> [Reason]
+        regime_missing = {}
+        for ti, term in enumerate(ev.spec):
+            cm, sm, mm = c["masks"][ti]
+            if term.scoped and not (cm[cat_code] and sm[leg] and mm[mt]):
+                continue
+            if term.rule_id:
+                rules.append(term.rule_id)
+            gi = c["group_of"].get(ti)
+            v = float("nan") if gi is None else float(ev.Vm[brow, gi])
+            col = t.column(term.keys[0]) if len(term.keys) == 1 and term.per is None else None
+            weak = t.weak is not None and col is not None and bool(t.weak[row, col])
+            if np.isnan(v) or weak:
+                d = float(t.below[row, col]) if (t.below is not None and col is not None) else float("nan")
+                if not np.isnan(d) and term.lo is None and term.hi is not None and d <= term.hi:
+                    if term.act:
+                        passed.setdefault(term.act, []).append((0.0, term.label))
+                    else:
+                        out.append(line("limits", Reason(R.REQ_BELOW_DETECTION_OK, {
+                            "property": term.label, "detection": d, "unit": term.unit, "limit": term.hi}, True)))
+                    continue
+                keys = [k for k in term.keys + (term.per or ()) if self._is_missing(row, k)] or list(term.keys)
+                if not term.hard:
+                    continue
+                if term.regime:
+                    regime_missing.setdefault(term.regime, set()).update(keys)
+                    continue
+                missing.update(keys)
+                if not np.isnan(d):
+                    out.append(line("missing", Reason(R.REQ_BELOW_DETECTION_UNSURE, {
+                        "property": term.label, "detection": d, "unit": term.unit,
+                        "limit": term.hi if term.hi is not None else term.lo}, None, term.cited)))
+                elif weak:
+                    out.append(line("missing", Reason(R.REQ_TYPICAL_VALUE, {"property": term.label})))
+                elif term.rule_id is None:
+                    out.append(line("missing", Reason(R.REQ_MISSING, {"property": term.label,
+                                                                      "limit": _limit_text(term.lo, term.hi)})))
+                continue
+            r = term.reason(v)
+            if r.ok:
+                if term.act:
+                    passed.setdefault(term.act, []).append((term.share(v), term.label))
+                else:
+                    out.append(line("limits", r))
+            elif term.regime:
+                regime_broken.setdefault(term.regime, []).append(r)
+            else:
+                out.append(line("refusal" if term.hard else "limits", r))
+        closest = None
+        for act, items in passed.items():
+            share, label = max(items)
+            if closest is None or share > closest[1]:
+                closest = (label, share)
+            if len(items) == 1:
+                out.append(line("limits", Reason(R.LIMITS_MET_ONE, {"act": act, "property": label, "share": share}, True)))
+            else:
+                out.append(line("limits", Reason(R.LIMITS_MET, {"count": len(items), "act": act, "property": label,
+                                                                "share": share}, True)))
+        regimes = sorted({term.regime for term in ev.spec if term.regime})
+        if regimes:
+            names = {"EU": "EU regime (Regulation (EU) 2019/1009)", "national": "national regime (MMM decree 964/2023)"}
+            names_fi = {"EU": "EU-sääntely (asetus (EU) 2019/1009)", "national": "kansallinen sääntely (MMM:n asetus 964/2023)"}
+            ok = [g for g in regimes if g not in regime_broken]
+            if ok:
+                complete = [g for g in ok if not regime_missing.get(g)]
+                for g in ok:
+                    tpl = R.REGIME_PASSES if g in complete else R.REGIME_UNBROKEN
+                    out.append(line("use", Reason(tpl, {"regime": names[g], "regime_fi": names_fi[g]},
+                                                  True if g in complete else None)))
+                if not complete:
+                    missing.update(set.union(*(regime_missing[g] for g in ok)))
+                for g, broken in regime_broken.items():
+                    out.extend(line("other", Reason(R.REGIME_BROKEN, {"regime": names[g], "regime_fi": names_fi[g],
+                                                                      **{k: v for k, v in b.params.items()
+                                                                         if k in ("property", "value", "unit")},
+                                                                      "limit": b.params.get("limit")}, None, b.source))
+                               for b in broken)
+            else:
+                first = {g: regime_broken[g][0] for g in regimes}
+                detail = "; ".join(f"{names[g]}: {first[g].render()}" for g in regimes)
+                out.append(line("refusal", Reason(R.REGIME_FAILS, {"detail": detail}, False)))
+                out.extend(line("refusal", b) for g in regimes for b in regime_broken[g])
+        return out, missing, rules, closest
+
+    def _summary(self, ev: _Eval, j: int, row: int, lines, closest, missing, road) -> Reason:
+        """One line: what the stream is, why it fits (or why not), the limit
+        that binds closest, what is missing, the distance."""
+        key = self.type_of(row)
+        if key is not None:
+            material = self.type_names(key)
+        else:
+            material = {"material": str(self.table_.titles[row]) if self.table_.titles is not None else str(self.table_.ids[row])}
+        appn = self.app_names(ev.context.uses_of)
+        refusal = next((x.reason for x in lines if x.order == 0 and x.reason.ok is False), None)
+        if refusal is not None:
+            use = {"template": R.SUMMARY_REFUSED, "params": {**appn, "why": {"template": refusal.template,
+                                                                             "params": refusal.params}}}
+        else:
+            tier = int(ev.tier[j])
+            tpl = {2: R.SUMMARY_PROVEN, 1: R.SUMMARY_POSSIBLE}.get(tier, R.SUMMARY_UNDOCUMENTED)
+            use = {"template": tpl, "params": appn}
+        binding = ({"template": R.SUMMARY_BINDING, "params": {"property": closest[0], "share": closest[1]}}
+                   if closest and refusal is None else "")
+        shown = missing[:W.SUMMARY_MISSING_SHOWN] + (["…"] if len(missing) > W.SUMMARY_MISSING_SHOWN else [])
+        miss = ({"template": R.SUMMARY_MISSING, "params": {"keys": ", ".join(shown)}} if missing else "")
+        return Reason(R.SUMMARY, {**material, "use": use, "binding": binding, "missing": miss, "road_km": road})
 
     def _is_missing(self, row, key) -> bool:
         c = self.table_.column(key)
@@ -833,12 +1213,13 @@ class Matcher:
                                             return_distance=True)
         groups = {}
         for i, n in enumerate(needs):
-            spec = self._terms_for(n)
-            groups.setdefault(id(spec), (spec, []))[1].append(i)
+            ctx = self.context(n)
+            spec = self._terms_for(n, ctx)
+            groups.setdefault((id(spec), ctx.application), (spec, ctx.application, []))[2].append(i)
         out = {}
         n_texts = max(1, len(self.table_.texts))
         text_chunk = max(1, int(TEXT_SIMS_CELLS // n_texts))
-        for spec, members in groups.values():
+        for spec, application, members in groups.values():
             for a in range(0, len(members), RANK_ALL_CHUNK):
                 part = members[a:a + RANK_ALL_CHUNK]
                 cands = [ind[i].astype(np.int64) for i in part]
@@ -846,7 +1227,7 @@ class Matcher:
                 for c_ in cands:
                     seen[c_] = True
                 rows = np.flatnonzero(seen)
-                block = self._rule_block(spec, rows, needs[part[0]].application)
+                block = self._rule_block(spec, rows, application)
                 rowpos = np.zeros(len(self.table_), dtype=np.int64)
                 rowpos[rows] = np.arange(len(rows))
                 for b in range(0, len(part), text_chunk):
@@ -885,9 +1266,9 @@ class Matcher:
         for name, app in self.apps_.items():
             if name == "other":
                 continue
+            # Only the use's name: its description would be read as a context.
             pseudo = Need(id=f"idea:{name}", title=app["name_en"], application=name,
-                          lat=float(t.lat[row]), lon=float(t.lon[row]),
-                          description=app.get("description_en", ""))
+                          lat=float(t.lat[row]), lon=float(t.lon[row]))
             ev = self._evaluate(pseudo, np.array([row]), np.array([0.0]))
             m = self._match(ev, 0)
             comps = ev.components
@@ -896,6 +1277,8 @@ class Matcher:
             score = sum(self.weights_[k] * float(comps[k][0]) for k in keys) / sum(self.weights_[k] for k in keys)
             score *= (self.unverified_factor if not m.verified else 1.0) * (1.0 if m.feasible else W.INFEASIBLE_FACTOR)
             score *= W.TECHNICAL_MISS_FACTOR ** int(ev.tech_miss[0])
+            # The documented use decides before resemblance, as in ranking.
+            score = (int(ev.tier[0]) + score * W.FIT_SPAN) / W.LEVELS
             expected_missing = [k for k in app.get("analyses", []) if self._is_missing(row, k)]
             missing = sorted(set(m.missing) | set(expected_missing))
             head = Reason(R.IDEA_FEASIBLE if m.feasible else R.IDEA_INFEASIBLE, {"application": app["name_en"]}, m.feasible)

@@ -40,6 +40,11 @@ class Stream:
     price_eur_per_t: float | None = None
     industry: str | None = None
     place: str | None = None
+    material_type: str | None = None
+    hazardous_properties: tuple | None = None   # ('HP14', ...); () assessed, none found; None not assessed
+    legal_status_evidence: str | None = None
+    sources: tuple = ()                         # ({'kind': 'lab_analysis', 'properties': [...]}, ...)
+    below_detection: dict = field(default_factory=dict)   # key -> detection limit, key's unit
 
     @property
     def location(self):
@@ -68,7 +73,13 @@ class Stream:
                    legal_status=rec.get("legal_status"), values=values,
                    quantity_t_per_year=rec.get("quantity_t_per_year"),
                    price_eur_per_t=rec.get("price_eur_per_t"),
-                   industry=rec.get("industry"), place=loc.get("place"))
+                   industry=rec.get("industry"), place=loc.get("place"),
+                   material_type=rec.get("material_type"),
+                   hazardous_properties=(tuple(rec["hazardous_properties"])
+                                         if rec.get("hazardous_properties") is not None else None),
+                   legal_status_evidence=rec.get("legal_status_evidence"),
+                   sources=tuple(rec.get("sources") or ()),
+                   below_detection={k: float(v) for k, v in (rec.get("below_detection") or {}).items()})
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ class Need:
     max_distance_km: float | None = None
     max_price_eur_per_t: float | None = None
     place: str | None = None
+    visibility: str = "public"
+    context: dict = field(default_factory=dict)   # land_use, regime, structure, structure_use, groundwater_area
 
     @property
     def location(self):
@@ -117,7 +130,8 @@ class Need:
                    min_quantity_t_per_year=rec.get("min_quantity_t_per_year"),
                    max_distance_km=rec.get("max_distance_km"),
                    max_price_eur_per_t=rec.get("max_price_eur_per_t"),
-                   place=loc.get("place"))
+                   place=loc.get("place"), visibility=rec.get("visibility", "public"),
+                   context=dict(rec.get("context") or {}))
 
 
 class Match:
@@ -129,7 +143,8 @@ class Match:
 
     def __init__(self, need_id, stream_id, score, feasible, verified, distance_km, road_km,
                  transport_cost_eur_per_t, transport_co2_kg_per_t, missing=None, reasons=None,
-                 rules=None, components=None, explain=None):
+                 rules=None, components=None, explain=None, material_type=None,
+                 material_confidence=None, summary=None):
         self.need_id, self.stream_id = need_id, stream_id
         self.score, self.feasible, self.verified = score, feasible, verified
         self.distance_km, self.road_km = distance_km, road_km
@@ -137,8 +152,9 @@ class Match:
         self.transport_co2_kg_per_t = transport_co2_kg_per_t
         # components: a dict, or a callable building it on first access
         self._components = components if components is not None else {}
+        self.material_type, self.material_confidence = material_type, material_confidence
         self._explain = explain
-        self._detail = None if explain else (missing or [], reasons or [], rules or [])
+        self._detail = None if explain else (missing or [], reasons or [], rules or [], summary)
 
     def _get(self, i):
         if self._detail is None:
@@ -160,23 +176,40 @@ class Match:
     missing = property(lambda self: self._get(0), doc="Required keys with no value.")
     reasons = property(lambda self: self._get(1), doc="Reasons, broken ones first.")
     rules = property(lambda self: self._get(2), doc="Knowledge rule ids applied.")
+    summary = property(lambda self: self._get(3),
+                       doc="One-line Reason: what it is, why it fits, what binds, what is missing.")
+
+    #: Reasons a reader sees before "more": the decisive ones come first.
+    HEADLINE = 5
+
+    @property
+    def headline(self) -> list:
+        """The first reasons, at most HEADLINE; the rest are behind "more"."""
+        return self.reasons[:self.HEADLINE]
 
     def __repr__(self):
         return (f"Match(need_id={self.need_id!r}, stream_id={self.stream_id!r}, score={self.score:.4f}, "
                 f"feasible={self.feasible}, verified={self.verified}, road_km={self.road_km:.0f})")
 
-    def to_contract(self, gettext=None) -> dict:
-        """Item of matches.schema.json (reasons as English strings)."""
-        return {
+    def to_contract(self, gettext=None, locale=None) -> dict:
+        """Item of matches.schema.json (reasons as English strings unless
+        gettext and locale are given)."""
+        out = {
             "stream_id": self.stream_id,
             "score": round(float(self.score), 4),
             "distance_km": round(float(self.distance_km), 1),
             "feasible": bool(self.feasible),
             "missing": list(self.missing),
-            "reasons": [r.render(gettext) for r in self.reasons],
+            "reasons": [r.render(gettext, locale) for r in self.reasons],
             "transport": {"cost_eur_per_t": round(float(self.transport_cost_eur_per_t), 2),
                           "co2_kg_per_t": round(float(self.transport_co2_kg_per_t), 1)},
         }
+        if self.summary is not None:
+            out["summary"] = self.summary.render(gettext, locale)[:300]
+        if self.material_type:
+            out["material_type"] = self.material_type
+            out["material_confidence"] = round(float(self.material_confidence), 3)
+        return out
 
 
 @dataclass

@@ -106,3 +106,53 @@ def unit_of_expression(keys: tuple[str, ...]) -> str:
     """Unit of a sum: the common unit, or '' when the keys differ in unit."""
     units = {unit_of(k) for k in keys}
     return units.pop() if len(units) == 1 else ""
+
+
+def N_(message: str) -> str:
+    """No-op marker: the string is a translatable name (``pybabel extract -k N_``)."""
+    return message
+
+
+#: Names of keys as people write them, where the key itself is not how they
+#: write it. Translatable; keys not listed here are shown as they are (SiO2, Cd).
+DISPLAY_NAMES = {
+    "CrVI": "Cr(VI)", "CaO_free": N_("free CaO"), "S": N_("total S"),
+    "S_sulphide": N_("sulphide S"), "LOI": N_("loss on ignition"),
+    "d50_mm": "d50", "d90_mm": "d90", "max_particle_mm": N_("largest particle size"),
+    "passing_0063_pct": N_("passing 0.063 mm"), "moisture_pct": N_("moisture"), "ph": "pH",
+    "bulk_density_t_m3": N_("bulk density"), "amorphous_pct": N_("glass (amorphous) content"),
+    "specific_surface_m2_kg": N_("specific surface"),
+    "neutralising_value_pct": N_("neutralising value"),
+    "organic_matter_pct": N_("organic matter"), "calorific_value_mj_kg": N_("calorific value"),
+    "compressive_strength_mpa": N_("compressive strength"),
+    "hydraulic_conductivity_m_s": N_("hydraulic conductivity"),
+    "los_angeles": N_("Los Angeles value"), "nordic_abrasion": N_("Nordic abrasion value"),
+    "leach:DOC": N_("leaching of DOC"),
+}
+LEACHING_NAME = N_("leaching of {element}")
+#: Fields of a record that a match may say are missing, as people name them.
+FIELD_NAMES = {"material_type": N_("material type"), "ewc_code": N_("EWC code"),
+               "quantity_t_per_year": N_("quantity")}
+_TOKEN = re.compile(r"(leach:)?[A-Za-z][A-Za-z0-9_]*")
+
+
+def display_name(expr: str, gettext=None) -> str:
+    """A key, sum ('SiO2+Al2O3') or ratio label ('(CaO+MgO)/SiO2') as people
+    write it ('Cr(VI)', 'leaching of As'), translated with ``gettext``.
+    Text that is not a vocabulary key is returned unchanged."""
+    tr = gettext or (lambda s: s)
+
+    def one(match):
+        key = match.group(0)
+        if key in FIELD_NAMES:
+            return tr(FIELD_NAMES[key])
+        if not is_known(key):
+            return key
+        if key in DISPLAY_NAMES:
+            return tr(DISPLAY_NAMES[key])
+        if key.startswith("leach:"):
+            element = key[len("leach:"):]
+            return tr(LEACHING_NAME).format(element=DISPLAY_NAMES.get(element, element))
+        return key
+
+    return _TOKEN.sub(one, expr)

@@ -52,3 +52,18 @@ MARGIN_FULL = 0.5
 PROFILE_GAMMA = 0.5
 #: Category component when the category is typical / not typical.
 CATEGORY_TYPICAL, CATEGORY_OTHER = 1.0, 0.3
+
+#: Documented use of a material for an application (catalogue's use matrix):
+#: its tier decides the score before any resemblance of numbers.
+USE_TIERS = {"proven": 2, "possible": 1, "unsuitable": 0}
+#: Score = (tier + fit x FIT_SPAN) / LEVELS: the tier (0..2) decides, the
+#: fit (0..1) orders pairs only within a tier.
+LEVELS = 3
+FIT_SPAN = 0.999
+#: A material type read with less confidence than this is unverified and
+#: its documented uses are not counted. The recogniser's probabilities are
+#: calibrated, so 0.5 means the reading is at least as likely right as wrong.
+MIN_MATERIAL_CONFIDENCE = 0.5
+
+#: Missing analyses named in a match's one-line summary; the rest are in its reasons.
+SUMMARY_MISSING_SHOWN = 3

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import orm
 
 import matching
 
-from ..models import MaterialNeed, Match, MeasuredValue, Organisation, SideStream, WasteCode
+from ..models import (Attachment, LegalEvidenceCheck, MaterialNeed, Match, MeasuredValue, Organisation,
+                      SideStream, WasteCode)
 from ..models.base import utcnow
 from ..models.listing import SEARCHABLE_STATUSES, _is_broker
 
@@ -55,6 +56,7 @@ def engine_streams(session, ids=None, today=None) -> list[matching.Stream]:
     values: dict[int, dict[str, float]] = defaultdict(dict)
     for stream_id, key, value in session.execute(values_query):
         values[stream_id][key] = value
+    evidence = _status_evidence(session, ids)
     return [
         matching.Stream(
             id=str(row.id), title=row.title, description=row.description or "",
@@ -63,9 +65,25 @@ def engine_streams(session, ids=None, today=None) -> list[matching.Stream]:
             legal_status=row.legal_status, values=values.get(row.id, {}),
             quantity_t_per_year=row.quantity_t_per_year, price_eur_per_t=row.price_eur_per_t,
             industry=row.industry, place=row.place, lat=row.lat, lon=row.lon,
+            legal_status_evidence=evidence.get((row.id, row.legal_status)),
         )
         for row in session.execute(query)
     ]
+
+
+def _status_evidence(session, ids=None) -> dict:
+    """{(stream id, legal status): what backs it}: an attached decision or declaration,
+    or a broker's check of that status. Without it a by-product or end-of-waste status
+    is a claim, and the engine says it is unconfirmed."""
+    attached = sa.select(Attachment.side_stream_id, SideStream.legal_status).join(
+        SideStream, SideStream.id == Attachment.side_stream_id).where(Attachment.kind == "legal_evidence")
+    checked = sa.select(LegalEvidenceCheck.side_stream_id, LegalEvidenceCheck.legal_status)
+    if ids is not None:
+        attached = attached.where(Attachment.side_stream_id.in_(ids))
+        checked = checked.where(LegalEvidenceCheck.side_stream_id.in_(ids))
+    out = {(sid, status): "legal_evidence attachment" for sid, status in session.execute(attached)}
+    out.update({(sid, status): "checked by a broker" for sid, status in session.execute(checked)})
+    return out
 
 
 def engine_needs(session, ids=None, today=None) -> list[matching.Need]:
@@ -247,7 +265,7 @@ def render_reason(record: dict) -> tuple[str, str]:
     kind = {True: "ok", False: "bad"}.get(reason.ok, "info")
     if record["template"] in (matching.reasons.REQ_MISSING, matching.reasons.UNVERIFIED):
         kind = "unverified"
-    return reason.render(gettext), kind
+    return reason.render(gettext, str(get_locale() or "en")), kind
 
 
 def _rounded(km: float) -> float:

@@ -1,7 +1,9 @@
-"""Loading the application knowledge file (matching/knowledge/applications.json)."""
+"""Loading the knowledge files: applications.json (uses, their rules and
+sources) and list_of_waste.json (hazardous and mirror entries)."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -10,7 +12,8 @@ from .. import vocabulary as V
 APPLICATIONS = ("geopolymer_binder", "dust_binder", "cover_layer", "fertiliser",
                 "liming_agent", "soil_improver", "cement_scm", "concrete_aggregate",
                 "earth_construction", "neutralisation", "filler", "fuel",
-                "metal_recovery", "other")
+                "metal_recovery", "mass_stabilisation", "mine_backfill", "phosphorus_filter",
+                "cement_raw_material", "co2_mineralisation", "other")
 
 
 def load_knowledge(path: str | Path | None = None) -> dict:
@@ -40,3 +43,13 @@ def load_knowledge(path: str | Path | None = None) -> dict:
         for k in app["analyses"]:
             V.kind_of(k)
     return doc
+
+
+@lru_cache(maxsize=1)
+def load_list_of_waste() -> dict:
+    """{code 'NN NN NN': {'hazardous': bool, 'mirror': [codes]}} of the List
+    of Waste (Commission Decision 2000/532/EC as replaced by 2014/955/EU).
+    A hazardous entry without a mirror is absolute; with one, a mirror entry
+    judged by the waste's hazardous properties."""
+    text = resources.files("matching.knowledge").joinpath("list_of_waste.json").read_text("utf-8")
+    return json.loads(text)["entries"]

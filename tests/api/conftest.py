@@ -51,7 +51,9 @@ def world(make) -> ApiWorld:
     w.stream_draft = make.stream(w.org_a, title="Draft ash", category="ash", status="draft")
     w.need_public = make.need(w.org_a, title="Geopolymer precursor",
                               requirements=[{"property": "SiO2+Al2O3", "min": 50}])
-    w.need_b = make.need(w.org_b, title="Cover layer material", application="geopolymer_binder",
+    # A ferrochrome-slag-like stream: concrete aggregate is a documented use of it,
+    # a geopolymer binder is not (the engine judges the material first).
+    w.need_b = make.need(w.org_b, title="Cover layer material", application="concrete_aggregate",
                          requirements=[{"property": "SiO2+Al2O3", "min": 40}], max_distance_km=500)
     w.provider_b = make_provider(make, w.org_b, services=(
         {"kind": "analysis_leaching", "lead_time_days": 14, "name_en": "Leaching test"},

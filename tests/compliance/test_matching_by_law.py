@@ -42,8 +42,9 @@ CASES = [
     ("waste", True, ["10 01 02"], True, "waste with EWC 10 01 02, covered by the receiver's permit"),
     ("waste", True, ["10 01 03"], False, "which the receiver's permit does not cover"),
     ("waste", None, None, True, "legal status unconfirmed: the receiver has not stated it"),
-    ("by_product", False, None, True, "legal status by-product: no waste permit needed"),
-    ("end_of_waste", False, None, True, "legal status end-of-waste: no waste permit needed"),
+    # Without an attached decision or a broker's check, the status is a claim (contract 1.1).
+    ("by_product", False, None, True, "legal status by-product claimed without evidence: unconfirmed"),
+    ("end_of_waste", False, None, True, "legal status end-of-waste claimed without evidence: unconfirmed"),
     ("product", False, None, True, "legal status product: no waste permit needed"),
     (None, False, None, True, "legal status unconfirmed: the holder of the stream has not stated it"),
     (None, True, ["10 01 02"], True, "legal status unconfirmed: the holder of the stream has not stated it"),
@@ -55,7 +56,7 @@ def test_every_status_and_receiver(make, session, parties, status, accepts, perm
     supplier, buyer = parties
     stream = make.stream(supplier, title="Peat fly ash", category="ash", ewc_code="10 01 02", legal_status=status,
                          lat=65.74, lon=24.56)
-    need = make.need(buyer, title="Binder for stabilisation", application="dust_binder", accepts_waste=accepts,
+    need = make.need(buyer, title="Binder for stabilisation", application="metal_recovery", accepts_waste=accepts,
                      permitted_ewc_codes=permitted, lat=65.80, lon=24.60)
     match = judge(session, stream.id, need.id)
     assert match.feasible is feasible
@@ -70,9 +71,9 @@ def test_a_refused_waste_match_is_not_stored_and_a_permitted_one_names_the_law(m
     supplier, buyer = parties
     stream = make.stream(supplier, title="Fly ash", category="ash", ewc_code="10 01 02", legal_status="waste",
                          lat=65.74, lon=24.56)
-    refusing = make.need(buyer, title="No waste here", application="dust_binder", accepts_waste=False,
+    refusing = make.need(buyer, title="No waste here", application="metal_recovery", accepts_waste=False,
                          lat=65.80, lon=24.60)
-    permitted = make.need(buyer, title="Permitted receiver", application="dust_binder", accepts_waste=True,
+    permitted = make.need(buyer, title="Permitted receiver", application="metal_recovery", accepts_waste=True,
                           permitted_ewc_codes=["10 01 02"], lat=65.80, lon=24.60)
     refresh_for(session, session.get(SideStream, stream.id))
     owner = make.user(supplier)
@@ -96,7 +97,7 @@ def test_an_expired_permit_stops_a_waste_match_on_its_end_date(make, session, pa
     supplier, buyer = parties
     stream = make.stream(supplier, title="Fly ash", category="ash", ewc_code="10 01 02", legal_status="waste",
                          lat=65.74, lon=24.56, published_until=None)
-    need = make.need(buyer, title="Binder", application="dust_binder", accepts_waste=True,
+    need = make.need(buyer, title="Binder", application="metal_recovery", accepts_waste=True,
                      permitted_ewc_codes=["10 01 02"], codes_from_permits=True, lat=65.80, lon=24.60,
                      published_until=None)
     end = date(2026, 12, 31)
@@ -121,7 +122,7 @@ def test_a_permit_for_another_code_does_not_cover_the_stream(make, session, part
     supplier, buyer = parties
     stream = make.stream(supplier, title="Bottom ash", category="ash", ewc_code="10 01 01", legal_status="waste",
                          lat=65.74, lon=24.56)
-    need = make.need(buyer, title="Binder", application="dust_binder", codes_from_permits=True,
+    need = make.need(buyer, title="Binder", application="metal_recovery", codes_from_permits=True,
                      lat=65.80, lon=24.60)
     _permit(session, buyer, ["10 01 02"], valid_until=None)
     match = judge(session, stream.id, need.id, today=TODAY)
@@ -133,7 +134,7 @@ def test_a_permit_not_yet_valid_does_not_count(make, session, parties):
     supplier, buyer = parties
     stream = make.stream(supplier, title="Fly ash", category="ash", ewc_code="10 01 02", legal_status="waste",
                          lat=65.74, lon=24.56)
-    need = make.need(buyer, title="Binder", application="dust_binder", codes_from_permits=True,
+    need = make.need(buyer, title="Binder", application="metal_recovery", codes_from_permits=True,
                      lat=65.80, lon=24.60)
     _permit(session, buyer, ["10 01 02"], valid_until=None, valid_from=TODAY + timedelta(days=10))
     assert not judge(session, stream.id, need.id, today=TODAY).feasible
@@ -144,8 +145,8 @@ def test_a_hazardous_waste_needs_a_permit_naming_its_code(make, session, parties
     supplier, buyer = parties
     stream = make.stream(supplier, title="Filter dust", category="dust", ewc_code="10 02 07", legal_status="waste",
                          hazardous_properties=["HP7"], lat=65.74, lon=24.56)
-    without = make.need(buyer, title="Binder", application="dust_binder", accepts_waste=True, lat=65.80, lon=24.60)
-    named = make.need(buyer, title="Binder with permit", application="dust_binder", codes_from_permits=True,
+    without = make.need(buyer, title="Binder", application="metal_recovery", accepts_waste=True, lat=65.80, lon=24.60)
+    named = make.need(buyer, title="Binder with permit", application="metal_recovery", codes_from_permits=True,
                       lat=65.80, lon=24.60)
     _permit(session, buyer, ["10 02 07"], valid_until=None)
     assert not judge(session, stream.id, without.id, today=TODAY).feasible
@@ -161,7 +162,7 @@ def test_the_need_s_owner_sees_what_the_law_refuses_and_why(client, auth, make, 
                 lat=65.74, lon=24.56)
     make.stream(supplier, title="Slag by-product", ewc_code="10 02 02", legal_status="by_product",
                 lat=65.74, lon=24.56)
-    need = make.need(buyer, title="Binder", application="dust_binder", accepts_waste=False, lat=65.80, lon=24.60)
+    need = make.need(buyer, title="Binder", application="metal_recovery", accepts_waste=False, lat=65.80, lon=24.60)
     auth.login("buyer@example.fi")
     page = client.get(f"/matches/needs/{need.id}").text
     refused = page[page.index('id="refused-by-law"'):]

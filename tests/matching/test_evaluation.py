@@ -12,8 +12,8 @@ from matching.eval.evaluate import LABELLED, PRACTICE, evaluate, labelled_types
 from matching.materials import load_catalogue
 from matching.model import validate_batch
 
-ENGINE_GATING = ("needs the function-first gating of the engine branch (catalogue uses, "
-                 "recognised type, acid-base accounting); fails against the engine of this branch")
+ENGINE_GATING = ("the practice set's nDCG@5 is 0.78 with the function-first engine; the 0.90 "
+                 "target is not reached yet")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,6 @@ def test_command_line_reports_both_sets():
     assert doc["practice"]["needs"] >= 20 and "dangerous" in doc
 
 
-@pytest.mark.xfail(reason=ENGINE_GATING, strict=True)
 def test_no_dangerous_pairing_in_any_top_5(result):
     assert result["dangerous"] == []
 
