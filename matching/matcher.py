@@ -228,7 +228,7 @@ class Matcher:
     def _rows_like(self, texts: list, known: dict, matrix):
         """Rows of ``matrix`` for the texts in ``known``, the others transformed."""
         if not texts:
-            return self._tfidf(["material"])[:0]
+            return self._tfidf([])
         idx = [known.get(t, -1) for t in texts]
         fresh = [i for i, j in enumerate(idx) if j < 0]
         if not fresh:
@@ -243,6 +243,8 @@ class Matcher:
         return vstack([matrix[[idx[i] for i in old]], extra]).tocsr()[order]
 
     def _tfidf(self, docs):
+        if len(docs) == 0:  # no stream yet: an empty matrix of the vocabulary's width
+            return self._tfidf(["material"])[:0]
         m = self.vectorizer_.transform(docs).astype(np.float32)
         # FeatureUnion concatenates two unit vectors: renormalise to cosine.
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())

@@ -68,7 +68,7 @@ def _page() -> int:
 @bp.get("/")
 def index():
     from ..deals import services as deal_services
-    from ..matches.services import pairing_ideas
+    from ..matches.services import ideas_for_streams
 
     form = PairingFilterForm(request.args, organisations=services.organisations())
     status = 200
@@ -82,8 +82,8 @@ def index():
     marks = services.latest_marks([(m.side_stream_id, m.need_id) for m in rows])
     unmatched = services.unmatched_streams()
     analysed = services.has_composition([s.id for s in unmatched])
-    ideas = {s.id: pairing_ideas(db.session, s, current_user, g.get("language", "fi"), top=3)
-             for s in unmatched[:5] if s.id in analysed}
+    ideas = ideas_for_streams(db.session, [s for s in unmatched[:5] if s.id in analysed], current_user,
+                              g.get("language", "fi"), top=3)
     activities, target = services.activities_this_year()
     return render_template(
         "dashboard/index.html", form=form, rows=rows, total=total, page=page,

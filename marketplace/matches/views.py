@@ -1,7 +1,7 @@
 """Matches on listing pages, pairing ideas of a stream, and the refresh a broker can ask for."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, after_this_request, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +11,17 @@ from ..models import MaterialNeed, SideStream
 from . import services
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+# Matches on one page of a listing's match list.
+MATCHES_PER_PAGE = 25
+
+
+def page_number() -> int:
+    """The ?page= of a paginated list (1 when absent or not a number)."""
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
 
 
 @bp.app_context_processor
@@ -47,12 +58,20 @@ def stream_ideas(stream_id: int):
     return render_template("matches/ideas.html", stream=stream, ideas=ideas)
 
 
+def _match_page(listing, kind: str):
+    page = page_number()
+    total = services.count_matches(db.session, listing, current_user)
+    views = services.matches_for_listing(db.session, listing, current_user, limit=MATCHES_PER_PAGE,
+                                         offset=(page - 1) * MATCHES_PER_PAGE)
+    return render_template("matches/listing.html", listing=listing, kind=kind, views=views, page=page,
+                           pages=max(1, -(-total // MATCHES_PER_PAGE)), total=total)
+
+
 @bp.get("/needs/<int:need_id>")
 @login_required
 def need_matches(need_id: int):
     need = _listing_for_matches(MaterialNeed, need_id, _("Matches are shown to the need's owner and the brokers."))
-    views = services.matches_for_listing(db.session, need, current_user, limit=50)
-    return render_template("matches/listing.html", listing=need, kind="need", views=views)
+    return _match_page(need, "need")
 
 
 @bp.get("/streams/<int:stream_id>")
@@ -60,8 +79,7 @@ def need_matches(need_id: int):
 def stream_matches(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,
                                   _("Matches are shown to the stream's owner and the brokers."))
-    views = services.matches_for_listing(db.session, stream, current_user, limit=50)
-    return render_template("matches/listing.html", listing=stream, kind="stream", views=views)
+    return _match_page(stream, "stream")
 
 
 @bp.post("/refresh")
@@ -69,6 +87,12 @@ def stream_matches(stream_id: int):
 def refresh():
     if not current_user.is_broker:
         raise Forbidden(_("Only brokers can rank every listing again."))
-    kept = services.refresh_all(db.session)
-    flash(_("Matches ranked again: %(count)d pairings kept.", count=kept), "success")
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _when_sent(response):
+        response.call_on_close(lambda: services.run_full_refresh(app))
+        return response
+
+    flash(_("Every listing is being ranked again; the matches are renewed in a few minutes."), "success")
     return redirect(url_for("main.index"))
