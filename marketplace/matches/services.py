@@ -195,17 +195,16 @@ def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
     alive_needs = {n for n in needs if n in live.needs}
     gone_streams = [int(s) for s in streams - alive_streams]
     gone_needs = [int(n) for n in needs - alive_needs]
-    for chunk in _chunks(gone_streams):
-        session.execute(sa.delete(Match).where(Match.side_stream_id.in_(chunk)))
-        session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.in_(chunk)))
-    for chunk in _chunks(gone_needs):
-        session.execute(sa.delete(Match).where(Match.need_id.in_(chunk)))
-
     # Lists a changed listing was in: ranked again in full (one may have to come up).
     was_in_needs = {str(n) for chunk in _chunks(streams) for n in session.scalars(
         sa.select(Match.need_id).where(Match.side_stream_id.in_([int(s) for s in chunk]), Match.for_need))}
     was_in_streams = {str(s) for chunk in _chunks(needs) for s in session.scalars(
         sa.select(Match.side_stream_id).where(Match.need_id.in_([int(n) for n in chunk]), Match.for_stream))}
+    for chunk in _chunks(gone_streams):
+        session.execute(sa.delete(Match).where(Match.side_stream_id.in_(chunk)))
+        session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.in_(chunk)))
+    for chunk in _chunks(gone_needs):
+        session.execute(sa.delete(Match).where(Match.need_id.in_(chunk)))
     full_needs = (alive_needs | was_in_needs) & set(live.needs)
     full_streams = {s for s in alive_streams | was_in_streams if live.has_stream(s)}
 
