@@ -16,6 +16,7 @@ from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
 from ..models import Attachment, MaterialNeed, SideStream, WasteCode
+from ..paging import page_count, page_number
 from . import gazetteer, services
 from .forms import NeedForm, StreamForm, set_site_choices
 from .knowledge import legal_limits, prefill_requirements
@@ -29,6 +30,8 @@ bp = Blueprint("listings", __name__)
 BLANK_VALUE_ROWS = 4
 BLANK_REQUIREMENT_ROWS = 3
 KINDS = {"streams": SideStream, "needs": MaterialNeed}
+# Own side streams, and own needs, on one page of /listings/mine.
+OWN_PER_PAGE = 50
 
 
 def _kind_of(cls) -> str:
@@ -134,12 +137,17 @@ def need_export(fmt):
 def mine():
     organisation_id = current_user.organisation_id
     streams = needs = []
+    page, pages = page_number(), 1
     if organisation_id is not None:
-        streams = db.session.scalars(sa.select(SideStream).where(SideStream.organisation_id == organisation_id)
-                                     .order_by(SideStream.updated_at.desc())).all()
-        needs = db.session.scalars(sa.select(MaterialNeed).where(MaterialNeed.organisation_id == organisation_id)
-                                   .order_by(MaterialNeed.updated_at.desc())).all()
-    return render_template("listings/mine.html", streams=streams, needs=needs,
+        lists = []
+        for model in (SideStream, MaterialNeed):
+            own = sa.select(model).where(model.organisation_id == organisation_id)
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(own.subquery()))
+            pages = max(pages, page_count(total, OWN_PER_PAGE))
+            lists.append(db.session.scalars(own.order_by(model.updated_at.desc(), model.id.desc())
+                                            .limit(OWN_PER_PAGE).offset((page - 1) * OWN_PER_PAGE)).all())
+        streams, needs = lists
+    return render_template("listings/mine.html", streams=streams, needs=needs, page=page, pages=pages,
                            may_create=services.may_create(current_user),
                            may_publish=services.may_publish(current_user))
 

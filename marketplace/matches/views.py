@@ -1,13 +1,15 @@
 """Matches on listing pages, pairing ideas of a stream, and the refresh a broker can ask for."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, after_this_request, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, after_this_request, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import db
 from ..errors import Forbidden
 from ..models import MaterialNeed, SideStream
+from ..paging import page_count, page_number
+from ..deals import services as deal_services
 from . import services
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
@@ -16,27 +18,27 @@ bp = Blueprint("matches", __name__, url_prefix="/matches")
 MATCHES_PER_PAGE = 25
 
 
-def page_number() -> int:
-    """The ?page= of a paginated list (1 when absent or not a number)."""
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @bp.app_context_processor
 def match_helpers():
     def listing_matches(listing, limit=10):
-        return services.matches_for_listing(db.session, listing, current_user, limit)
+        return _with_deals(services.matches_for_listing(db.session, listing, current_user, limit))
 
     def listing_ideas(stream, top=5):
-        return services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top)
+        ideas = services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top)
+        _with_deals([view for idea in ideas for view in idea.needs_nearby])
+        return ideas
 
     return {
         "listing_matches": listing_matches,
         "listing_ideas": listing_ideas,
         "can_see_matches": lambda listing: services.can_see_matches(listing, current_user),
     }
+
+
+def _with_deals(views):
+    """The open deals of the pairs shown, read in one query for the cards' deal links."""
+    deal_services.remember_open_deals([(v.match.side_stream_id, v.match.need_id) for v in views])
+    return views
 
 
 def _listing_for_matches(model, listing_id: int, refusal: str):
@@ -55,16 +57,17 @@ def stream_ideas(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,
                                   _("Pairing ideas are shown to the stream's owner and the brokers."))
     ideas = services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top=8)
+    _with_deals([view for idea in ideas for view in idea.needs_nearby])
     return render_template("matches/ideas.html", stream=stream, ideas=ideas)
 
 
 def _match_page(listing, kind: str):
     page = page_number()
     total = services.count_matches(db.session, listing, current_user)
-    views = services.matches_for_listing(db.session, listing, current_user, limit=MATCHES_PER_PAGE,
-                                         offset=(page - 1) * MATCHES_PER_PAGE)
+    views = _with_deals(services.matches_for_listing(db.session, listing, current_user, limit=MATCHES_PER_PAGE,
+                                                     offset=(page - 1) * MATCHES_PER_PAGE))
     return render_template("matches/listing.html", listing=listing, kind=kind, views=views, page=page,
-                           pages=max(1, -(-total // MATCHES_PER_PAGE)), total=total)
+                           pages=page_count(total, MATCHES_PER_PAGE), total=total)
 
 
 @bp.get("/needs/<int:need_id>")
