@@ -208,8 +208,7 @@ class LiveMatcher:
         stream_ids = [s for s in stream_ids if self.has_stream(s)]
         if not stream_ids:
             return {}
-        small = self._matcher_of(stream_ids, with_needs=False)
-        return {s: small.pairing_ideas(s, top=top, with_needs=False) for s in stream_ids}
+        return self._matcher_of(stream_ids, with_needs=False).pairing_ideas_many(stream_ids, top=top)
 
 
 __all__ = ["LiveMatcher", "table_rows", "concat_tables", "COMPACT_AT"]

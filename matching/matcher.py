@@ -1003,3 +1003,42 @@ class Matcher:
                                      needs_nearby=near))
         ideas.sort(key=lambda i: (not i.feasible, -i.score, i.application))
         return ideas[:top]
+
+    def pairing_ideas_many(self, stream_ids, top=5) -> dict:
+        """{stream_id: pairing_ideas(stream_id, top, with_needs=False)} for many streams at
+        once: each use is evaluated once over all the streams (its pseudo-need does not
+        depend on where the stream is: distance is left out of an idea's score), and
+        reasons are built only for the ideas kept."""
+        rows = np.array([self._stream_row(s) for s in stream_ids], dtype=np.int64)
+        t = self.table_
+        keys = ("margin", "profile", "text", "category")
+        weight = sum(self.weights_[k] for k in keys)
+        scored = []
+        for name, app in self.apps_.items():
+            if name == "other":
+                continue
+            pseudo = Need(id=f"idea:{name}", title=app["name_en"], application=name, lat=0.0, lon=0.0,
+                          description=app.get("description_en", ""))
+            ev = self._evaluate(pseudo, rows, np.zeros(len(rows)))
+            # The same operations, in the same order and precision, as pairing_ideas.
+            score = sum(self.weights_[k] * ev.components[k].astype(np.float64) for k in keys) / weight
+            score = score * (np.where(ev.missing_any, self.unverified_factor, 1.0)
+                             * np.where(ev.feasible, 1.0, W.INFEASIBLE_FACTOR))
+            score = score * W.TECHNICAL_MISS_FACTOR ** ev.tech_miss.astype(np.float64)
+            scored.append((name, app, ev, np.clip(score, 0, 1)))
+        out = {}
+        for j, row in enumerate(rows.tolist()):
+            ranked = sorted(scored, key=lambda x: (not x[2].feasible[j], -float(x[3][j]), x[0]))[:top]
+            ideas = []
+            for name, app, ev, score in ranked:
+                m = self._match(ev, j)
+                expected_missing = [k for k in app.get("analyses", []) if self._is_missing(row, k)]
+                head = Reason(R.IDEA_FEASIBLE if m.feasible else R.IDEA_INFEASIBLE,
+                              {"application": app["name_en"]}, m.feasible)
+                ideas.append(PairingIdea(
+                    stream_id=str(t.ids[row]), application=name, name_en=app["name_en"], name_fi=app["name_fi"],
+                    score=float(score[j]), feasible=m.feasible,
+                    reasons=[head] + [r for r in m.reasons if r.template not in (R.TRANSPORT,)],
+                    missing=sorted(set(m.missing) | set(expected_missing)), needs_nearby=[]))
+            out[str(t.ids[row])] = ideas
+        return out

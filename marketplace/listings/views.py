@@ -27,6 +27,14 @@ from ..compliance import evidence as compliance_evidence
 
 bp = Blueprint("listings", __name__)
 
+
+@bp.record_once
+def _load_gazetteer(state) -> None:
+    """Each process reads the gazetteer once, at start, in the background (not in a test)."""
+    if not state.app.testing:
+        gazetteer.load_in_background()
+
+
 BLANK_VALUE_ROWS = 4
 BLANK_REQUIREMENT_ROWS = 3
 KINDS = {"streams": SideStream, "needs": MaterialNeed}

@@ -117,15 +117,22 @@ def _write_lists(session, side: str, lists: dict) -> None:
                 updates.append({"id": row_id, flag: False})
             else:
                 deletes.append(row_id)
-    if updates:
-        # Executemany groups the rows by the keys they set.
-        for keys in {tuple(sorted(u)) for u in updates}:
-            session.execute(sa.update(Match), [u for u in updates if tuple(sorted(u)) == keys])
+    _update_rows(session, updates)
     if inserts:
-        session.execute(sa.insert(Match), inserts)
+        session.execute(sa.insert(Match.__table__), inserts)
     for chunk in _chunks(deletes):
         session.execute(sa.delete(Match).where(Match.id.in_(chunk)))
     _forget_loaded(session, (Match,))
+
+
+def _update_rows(session, updates: list[dict]) -> None:
+    """UPDATE match rows by id, one executemany per set of columns written."""
+    table = Match.__table__
+    for keys in {tuple(sorted(k for k in u if k != "id")) for u in updates}:
+        statement = sa.update(table).where(table.c.id == sa.bindparam("row_id")) \
+            .values({key: sa.bindparam(f"new_{key}") for key in keys})
+        session.execute(statement, [{"row_id": u["id"], **{f"new_{k}": u[k] for k in keys}}
+                                    for u in updates if tuple(sorted(k for k in u if k != "id")) == keys])
 
 
 def _forget_loaded(session, models) -> None:
@@ -148,7 +155,7 @@ def _write_ideas(session, ideas: dict) -> None:
         for stream_id, found in ideas.items() for position, idea in enumerate(found)
     ]
     if rows:
-        session.execute(sa.insert(PairingIdea), rows)
+        session.execute(sa.insert(PairingIdea.__table__), rows)
     _forget_loaded(session, (PairingIdea,))
 
 
