@@ -157,7 +157,10 @@ def open_deals(app, count: int) -> None:
     """Deals on the best stored pairings, opened by the broker."""
     with app.test_request_context():
         broker = db.session.scalar(sa.select(User).where(User.email == "broker@example.fi"))
-        for match in db.session.scalars(sa.select(Match).order_by(Match.score.desc()).limit(count)):
+        pairs = (sa.select(Match).join(SideStream, SideStream.id == Match.side_stream_id)
+                 .join(MaterialNeed, MaterialNeed.id == Match.need_id)
+                 .where(SideStream.organisation_id != MaterialNeed.organisation_id))
+        for match in db.session.scalars(pairs.order_by(Match.score.desc()).limit(count)):
             deals.open_deal(broker, match.side_stream, match.need)
         db.session.commit()
         db.session.remove()
@@ -213,7 +216,7 @@ def run(name: str, url: str, args) -> dict:
     engine = create_engine(url)
     ids = build(engine, args.streams, args.needs, args.organisations)
     app = create_app({"DATABASE_URL": url, "ENGINE": engine, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "TILE_URL": "", "RATELIMIT_ENABLED": False})
+                      "TILE_URL": ""})
     result = {}
     with app.app_context():
         phases = {}

@@ -150,13 +150,16 @@ class LiveMatcher:
         self.dead, self.delta_streams, self.delta, self._reach = set(), {}, None, None
 
     # -------------------------------------------------------------- ranking
-    def rank_streams(self, need: Need, top=10) -> list:
-        """Best feasible streams for a need (current or not yet known), base and delta merged."""
-        found = [m for m in self.base.rank_streams_for(need, top=top + len(self.dead))
+    def rank_streams(self, need: Need, top=10, include_infeasible=False) -> list:
+        """Best streams for a need (current or not yet known), base and delta merged:
+        feasible ones only, or feasible first then the others; ``top`` None for all."""
+        size = len(self.base.table_) + len(self.delta_streams) if top is None else top
+        found = [m for m in self.base.rank_streams_for(need, top=size + len(self.dead),
+                                                       include_infeasible=include_infeasible)
                  if m.stream_id not in self.dead]
         if self.delta is not None:
-            found += self.delta.rank_streams_for(need, top=top)
-        return sorted(found, key=_order)[:top]
+            found += self.delta.rank_streams_for(need, top=size, include_infeasible=include_infeasible)
+        return sorted(found, key=_order)[:size]
 
     def _needs_in_reach(self, lat, lon) -> list:
         """Current needs whose distance cap reaches any of the points."""
