@@ -24,10 +24,12 @@ ENVIRONMENT = {
     "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent from cron"),
     "SIVUVIRTA_TILE_URL": ("TILE_URL", "map tile URL template; empty: only the offline base map"),
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
+    "SIVUVIRTA_MATCHING_FIT_AT_START": ("MATCHING_FIT_AT_START",
+                                        "1: each web process fits its matching engine in the background at start"),
 }
 
 INT_SETTINGS = {"MAIL_PORT"}
-BOOL_SETTINGS = {"MAIL_USE_TLS"}
+BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START"}
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +52,8 @@ def defaults(instance_path: str) -> dict:
         "SITE_URL": "http://127.0.0.1:5000",
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Off by default: commands (db upgrade, matches refresh) create the app too.
+        "MATCHING_FIT_AT_START": False,
         "BABEL_DEFAULT_LOCALE": "fi",
         "LANGUAGES": ("fi", "en"),
         "WTF_CSRF_TIME_LIMIT": None,

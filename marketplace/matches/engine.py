@@ -10,6 +10,7 @@ and a new day (listings past their period leave matching at midnight).
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from flask import current_app
 
 from matching.live import LiveMatcher
 
+from ..db import db
 from ..models import ListingChange
 from .records import engine_needs, engine_streams
 
@@ -27,6 +29,7 @@ from .records import engine_needs, engine_streams
 LOOKBACK = 200
 
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -96,6 +99,21 @@ def record_changes(session, stream_ids, need_ids) -> LiveMatcher:
                     + [ListingChange(kind="need", listing_id=i) for i in need_ids])
     session.flush()
     return current(session)
+
+
+def fit_in_background(app) -> None:
+    """Fit this process's engine in a thread at start, so that the first save does not
+    wait for it (the pages never do: they read stored matches)."""
+    def fit():
+        with app.app_context():
+            try:
+                current(db.session)
+            except Exception:
+                log.exception("matching engine not fitted at start; the first save fits it")
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=fit, name="matching-engine", daemon=True).start()
 
 
 def forget() -> None:

@@ -10,9 +10,16 @@ from ..errors import Forbidden
 from ..models import MaterialNeed, SideStream
 from ..paging import page_count, page_number
 from ..deals import services as deal_services
-from . import services
+from . import engine, services
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+
+@bp.record_once
+def _fit_engine(state) -> None:
+    """Each process fits its engine once, at start, in the background (not in a test)."""
+    if not state.app.testing and state.app.config.get("MATCHING_FIT_AT_START"):
+        engine.fit_in_background(state.app)
 
 # Matches on one page of a listing's match list.
 MATCHES_PER_PAGE = 25
