@@ -191,19 +191,43 @@ class LiveMatcher:
         return Matcher(**self.matcher_params).fit(table, needs, like=self.base)
 
     def rank_needs(self, stream_ids, top=None) -> dict:
-        """{stream_id: its feasible needs, best first (the first ``top``, or all)}."""
+        """{stream_id: its feasible needs, best first (the first ``top``, or all)}.
+
+        Every need in reach is scored over these streams in one batched pass (rank_all,
+        scores only); match objects, and later their reasons, are built only for the
+        pairs kept."""
         stream_ids = [s for s in stream_ids if self.has_stream(s)]
         out = {s: [] for s in stream_ids}
         if not stream_ids:
             return out
         small = self._matcher_of(stream_ids)
-        for ranked in small.rank_all(top=len(stream_ids)).values():
-            for m in ranked:
+        found_need, found_row, found_score = [], [], []
+
+        def keep(need, rows, scores):
+            found_need.append(np.full(len(rows), small.need_index_[need.id], dtype=np.int64))
+            found_row.append(rows)
+            found_score.append(scores)
+
+        small.rank_all(top=0, each=keep)
+        if not found_row:
+            return out
+        need_pos, rows, scores = (np.concatenate(found_need), np.concatenate(found_row),
+                                  np.concatenate(found_score))
+        # The matcher's order within a stream: best first, ties by need id.
+        id_rank = np.empty(len(small.needs_), dtype=np.int64)
+        id_rank[np.argsort(np.array([n.id for n in small.needs_], dtype=object))] = np.arange(len(small.needs_))
+        order = np.lexsort((id_rank[need_pos], -scores, rows))
+        rows, need_pos = rows[order], need_pos[order]
+        first = np.searchsorted(rows, rows, side="left")
+        chosen = np.arange(len(rows)) - first < (len(rows) if top is None else top)
+        by_need: dict[int, list] = {}
+        for n, r in zip(need_pos[chosen].tolist(), rows[chosen].tolist()):
+            by_need.setdefault(n, []).append(small.table_.ids[r])
+        for n, ids in by_need.items():
+            for m in small.rank_streams_for(small.needs_[n], top=len(ids), stream_ids=ids):
                 out[m.stream_id].append(m)
-        for s, ms in out.items():
-            ms.sort(key=lambda m: (not m.feasible, -m.score, m.need_id))
-            if top is not None:
-                del ms[top:]
+        for ms in out.values():
+            ms.sort(key=lambda m: (-m.score, m.need_id))
         return out
 
     def pairing_ideas(self, stream_ids, top=5) -> dict:

@@ -946,7 +946,10 @@ class Matcher:
             cand, gc = self._candidates(need, include_infeasible)
         else:
             cand = np.array([self.stream_index_[s] for s in stream_ids], dtype=np.int64)
-            gc = haversine_km(need.lat, need.lon, self.table_.lat[cand], self.table_.lon[cand])
+            # Distances as the tree measures them (chord of the unit sphere), so that a
+            # pair scores as in rank_streams and rank_all.
+            d = _unit_xyz(self.table_.lat[cand], self.table_.lon[cand]) - _unit_xyz([need.lat], [need.lon])
+            gc = _arc_km(np.sqrt((d * d).sum(axis=1)))
         ev = self._evaluate(need, cand, gc, prefilter=not include_infeasible)
         return self._matches(ev, self._select(ev, top, include_infeasible))
 

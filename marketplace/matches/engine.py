@@ -92,13 +92,12 @@ def _apply(session, live: LiveMatcher, stream_ids, need_ids) -> None:
                 removed_needs=[str(i) for i in need_ids if str(i) not in kept_needs])
 
 
-def record_changes(session, stream_ids, need_ids) -> LiveMatcher:
-    """Write the change rows of listings this process changed; its engine applies them
-    as it reads them back (the rows are in this session's transaction)."""
+def note_changes(session, stream_ids, need_ids) -> None:
+    """Write the change rows of listings changed in this transaction: every process's
+    engine (this one's too) applies them when it next reads the rows."""
     session.add_all([ListingChange(kind="stream", listing_id=i) for i in stream_ids]
                     + [ListingChange(kind="need", listing_id=i) for i in need_ids])
     session.flush()
-    return current(session)
 
 
 def fit_in_background(app) -> None:

@@ -242,28 +242,37 @@ def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
     return len(need_lists) + len(stream_lists)
 
 
-def _run_after_response(stream_ids, need_ids) -> None:
+def _run_after_response(stream_ids, need_ids, ended: bool) -> None:
     """Queue the refresh to run once the response is sent (and the request committed)."""
     queued = g.get("matches_to_refresh")
     if queued is None:
-        queued = g.matches_to_refresh = (set(), set())
+        queued = g.matches_to_refresh = (set(), set(), set())
         app = current_app._get_current_object()
 
         @after_this_request
         def _when_sent(response):
             if response.status_code < 400:
-                response.call_on_close(lambda: run_refresh(app, *queued))
+                response.call_on_close(lambda: run_refresh(app, queued[0], queued[1], bool(queued[2])))
             return response
 
     queued[0].update(stream_ids)
     queued[1].update(need_ids)
+    if ended:
+        queued[2].add(True)
 
 
-def run_refresh(app, stream_ids, need_ids) -> None:
+def _refresh_changed(session, stream_ids, need_ids, ended: bool) -> int:
+    live = engine.current(session)
+    if ended:
+        live.update(removed_streams=[str(i) for i in stream_ids], removed_needs=[str(i) for i in need_ids])
+    return refresh_listings(session, stream_ids, need_ids)
+
+
+def run_refresh(app, stream_ids, need_ids, ended: bool = False) -> None:
     """Refresh in a context and a transaction of its own (after a response)."""
     with app.app_context():
         try:
-            refresh_listings(db.session, stream_ids, need_ids)
+            _refresh_changed(db.session, stream_ids, need_ids, ended)
             db.session.commit()
         except Exception:
             db.session.rollback()
@@ -283,13 +292,11 @@ def refresh_many(session, listings, ended: bool = False) -> None:
     if not stream_ids and not need_ids:
         return
     session.flush()
-    live = engine.record_changes(session, stream_ids, need_ids)
-    if ended:
-        live.update(removed_streams=[str(i) for i in stream_ids], removed_needs=[str(i) for i in need_ids])
+    engine.note_changes(session, stream_ids, need_ids)
     if has_request_context():
-        _run_after_response(stream_ids, need_ids)
+        _run_after_response(stream_ids, need_ids, ended)
     else:
-        refresh_listings(session, stream_ids, need_ids)
+        _refresh_changed(session, stream_ids, need_ids, ended)
 
 
 def refresh_for(session, listing) -> None:
