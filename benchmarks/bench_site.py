@@ -216,7 +216,7 @@ def run(name: str, url: str, args) -> dict:
     engine = create_engine(url)
     ids = build(engine, args.streams, args.needs, args.organisations)
     app = create_app({"DATABASE_URL": url, "ENGINE": engine, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "TILE_URL": ""})
+                      "TILE_URL": "", "MATCHING_FIT_AT_START": False})
     result = {}
     with app.app_context():
         phases = {}
