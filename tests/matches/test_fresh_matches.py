@@ -12,7 +12,7 @@ import matching
 from marketplace.db import db
 from marketplace.lifecycle import services as lifecycle
 from marketplace.matches import engine, services
-from marketplace.models import ApiToken, Match, MaterialNeed, MeasuredValue, PairingIdea, SideStream
+from marketplace.models import ApiToken, Match, MatchRefresh, MaterialNeed, MeasuredValue, PairingIdea, SideStream
 from marketplace.models.api_token import PREFIX_LENGTH, hash_token, new_token_secret
 
 CATEGORIES = ["ash", "slag", "lime_residue", "dregs", "gypsum"]
@@ -189,4 +189,30 @@ def test_a_save_through_the_site_ranks_its_matches_without_refitting(app, world,
     assert response.status_code in (200, 201), response.get_data(as_text=True)
     assert fitted and all(like for _, like in fitted), "the vocabulary is reused, never refitted"
     assert max(size for size, _ in fitted) <= 1, "only the changed stream is fitted"
+    assert_fresh(app)
+
+
+def test_an_interrupted_full_refresh_goes_on_where_it_stopped(app, world, monkeypatch):
+    monkeypatch.setattr(services, "NEEDS_PER_CHUNK", 3)
+    monkeypatch.setattr(services, "STREAMS_PER_CHUNK", 5)
+    with app.app_context():
+        db.session.execute(sa.delete(Match))
+        db.session.commit()
+        commits, seen = [], []
+
+        def stop_after_six():
+            commits.append(1)
+            if len(commits) == 6:  # three chunks of needs, the next phase, one of streams, then stop
+                raise KeyboardInterrupt
+            db.session.commit()
+
+        with pytest.raises(KeyboardInterrupt):
+            services.refresh_all(db.session, commit=stop_after_six)
+        db.session.rollback()
+        run = db.session.scalar(sa.select(MatchRefresh).where(MatchRefresh.finished_at.is_(None)))
+        assert run is not None and run.phase == "streams" and run.last_id > 0
+        services.refresh_all(db.session, progress=lambda phase, done, total: seen.append((phase, done, total)))
+        assert seen[0][0] == "streams" and seen[0][1] > 5, "the streams done before are not ranked again"
+        assert seen[-1][0] == "ideas" and seen[-1][1] == seen[-1][2]
+        assert db.session.scalar(sa.select(MatchRefresh.phase).order_by(MatchRefresh.id.desc()).limit(1)) == "done"
     assert_fresh(app)
