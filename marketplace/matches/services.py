@@ -216,7 +216,9 @@ def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
     full_streams = {s for s in alive_streams | was_in_streams if live.has_stream(s)}
 
     need_lists = {int(n): live.rank_streams(live.needs[n], top=TOP_PER_NEED) for n in sorted(full_needs)}
-    ranked = live.rank_needs(sorted(full_streams))
+    # A changed stream's every feasible need (it may enter their lists); the others' best.
+    ranked = live.rank_needs(sorted(alive_streams))
+    ranked.update(live.rank_needs(sorted(full_streams - alive_streams), top=TOP_PER_STREAM))
     stream_lists = {int(s): found[:TOP_PER_STREAM] for s, found in ranked.items()}
 
     # Lists a changed listing may enter: merged with what is stored.
