@@ -100,11 +100,14 @@ def matches_cli():
 @matches_cli.command("refresh")
 @with_appcontext
 def matches_refresh():
-    """Rank every active need and side stream again (run nightly from cron)."""
+    """Rank every active need and side stream again (run nightly from cron), committed in
+    chunks; an interrupted run goes on where it stopped when started again."""
     from .matches.services import refresh_all
 
-    kept = refresh_all(db.session)
-    db.session.commit()
+    def progress(phase, done, total):
+        click.echo(f"{phase}: {done}/{total}")
+
+    kept = refresh_all(db.session, progress=progress)
     click.echo(f"{kept} matches kept.")
 
 

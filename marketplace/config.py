@@ -26,10 +26,12 @@ ENVIRONMENT = {
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
     "SIVUVIRTA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", "reverse proxies in front whose X-Forwarded-* headers "
                                                      "are believed; default 0"),
+    "SIVUVIRTA_MATCHING_FIT_AT_START": ("MATCHING_FIT_AT_START",
+                                        "1: each web process fits its matching engine in the background at start"),
 }
 
 INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES"}
-BOOL_SETTINGS = {"MAIL_USE_TLS"}
+BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START"}
 
 
 class ConfigError(RuntimeError):
@@ -57,6 +59,8 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # None by default: X-Forwarded-For is anyone's to write unless a proxy of ours sets it.
         "TRUSTED_PROXIES": 0,
+        # Off by default: commands (db upgrade, matches refresh) create the app too.
+        "MATCHING_FIT_AT_START": False,
         "BABEL_DEFAULT_LOCALE": "fi",
         "LANGUAGES": ("fi", "en"),
         "WTF_CSRF_TIME_LIMIT": None,

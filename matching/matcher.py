@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 import numpy as np
-from scipy.sparse import diags
+from scipy.sparse import diags, vstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import BallTree
 from sklearn.pipeline import FeatureUnion
@@ -250,10 +250,17 @@ class Matcher:
         self.recognise = recognise
 
     # ------------------------------------------------------------------ fit
-    def fit(self, streams, needs=()):
+    def fit(self, streams, needs=(), like=None):
         """Build arrays, the BallTree over stream coordinates, the TF-IDF
         model and the material types (stated, else recognised in one batch).
-        ``streams``: list of Stream or a StreamTable."""
+        ``streams``: list of Stream or a StreamTable.
+
+        ``like``: an already fitted Matcher whose text model and profile
+        scalers are reused (not refitted): texts and needs it already holds
+        keep their vectors, others are transformed. Scores then equal those
+        of ``like`` for the same pairs, so a small matcher over a few changed
+        streams ranks exactly as the big one would."""
+        self.like_ = like
         self.weights_ = {**W.WEIGHTS, **(self.weights or {})}
         self.knowledge_ = self.knowledge or load_knowledge()
         self.catalogue_ = self.catalogue or load_catalogue()
@@ -397,6 +404,8 @@ class Matcher:
         return " ".join([need.title, need.description or "", app.get("name_en", ""), app.get("name_fi", "")])
 
     def _fit_text(self):
+        if self.like_ is not None:
+            return self._reuse_text(self.like_)
         # word n-grams catch English terms, char_wb 3-5 n-grams catch Finnish
         # compounds and inflections ("kuonaa" ~ "kuona", "lentotuhka" ~ "tuhka").
         self.vectorizer_ = FeatureUnion([
@@ -413,7 +422,53 @@ class Matcher:
         nt = self._tfidf([self._need_text(n) for n in self.needs_]) if self.needs_ else None
         self.need_text_matrix_ = nt
 
+    def _reuse_text(self, like):
+        """Text vectors in ``like``'s vocabulary: rows it has, transforms for the rest."""
+        self.vectorizer_ = like.vectorizer_
+        self.text_matrix_ = self._rows_like(list(self.table_.texts), like._text_rows(), like.text_matrix_)
+        self.text_matrix_T_ = self.text_matrix_.T.tocsr()
+        nt = None
+        if self.needs_:
+            nt = self._rows_like([self._need_text(n) for n in self.needs_], like._need_text_rows(),
+                                 like.need_text_matrix_)
+        self.need_text_matrix_ = nt
+        self.need_text_ = {}
+        self._terms_cache = {}
+
+    def _text_rows(self) -> dict:
+        """{stream text: row of text_matrix_}, built on first use."""
+        rows = self.__dict__.get("_text_row")
+        if rows is None:
+            rows = self.__dict__["_text_row"] = {t: i for i, t in enumerate(self.table_.texts)}
+        return rows
+
+    def _need_text_rows(self) -> dict:
+        """{need text: row of need_text_matrix_}, built on first use."""
+        rows = self.__dict__.get("_need_text_row")
+        if rows is None:
+            rows = self.__dict__["_need_text_row"] = {self._need_text(n): i for i, n in enumerate(self.needs_)}
+        return rows
+
+    def _rows_like(self, texts: list, known: dict, matrix):
+        """Rows of ``matrix`` for the texts in ``known``, the others transformed."""
+        if not texts:
+            return self._tfidf([])
+        idx = [known.get(t, -1) for t in texts]
+        fresh = [i for i, j in enumerate(idx) if j < 0]
+        if not fresh:
+            return matrix[idx]
+        extra = self._tfidf([texts[i] for i in fresh])
+        if len(fresh) == len(texts):
+            return extra
+        old = [i for i, j in enumerate(idx) if j >= 0]
+        order = np.empty(len(texts), dtype=np.int64)
+        order[old] = np.arange(len(old))
+        order[fresh] = len(old) + np.arange(len(fresh))
+        return vstack([matrix[[idx[i] for i in old]], extra]).tocsr()[order]
+
     def _tfidf(self, docs):
+        if len(docs) == 0:  # no stream yet: an empty matrix of the vocabulary's width
+            return self._tfidf(["material"])[:0]
         m = self.vectorizer_.transform(docs).astype(np.float32)
         # FeatureUnion concatenates two unit vectors: renormalise to cosine.
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
@@ -426,6 +481,8 @@ class Matcher:
         standardised difference, blended to neutral 0.5 by key coverage)."""
         t = self.table_
         self.profile_sim_, self.profile_ref_ = {}, {}
+        like_scalers = self.like_.profile_scalers_ if self.like_ is not None else None
+        self.profile_scalers_ = {}
         for name, app in self.apps_.items():
             profiles = app.get("profiles") or []
             keys = sorted({k for p in profiles for k in p["values"]})
@@ -439,17 +496,21 @@ class Matcher:
             if n == 0:
                 self.profile_sim_[name], self.profile_ref_[name] = best, which
                 continue
-            # Scaler on the references plus (a sample of) the market's own
-            # data so that a key is scaled by its real spread.
-            sample = np.full((min(n, 200_000), len(keys)), np.nan, dtype=np.float32)
-            for j, c in enumerate(cols):
-                if c is not None:
-                    sample[:, j] = t.X[: len(sample), c]
-            scaler = StandardScaler().fit(np.vstack([refs, sample]))
-            del sample
-            scale = np.where(np.isfinite(scaler.scale_) & (scaler.scale_ > 0), scaler.scale_, 1.0)
-            Zr = ((refs - scaler.mean_) / scale).astype(np.float32)
-            mean32, scale32 = scaler.mean_.astype(np.float32), scale.astype(np.float32)
+            if like_scalers is not None and name in like_scalers:
+                Zr, mean32, scale32 = like_scalers[name]
+            else:
+                # Scaler on the references plus (a sample of) the market's own
+                # data so that a key is scaled by its real spread.
+                sample = np.full((min(n, 200_000), len(keys)), np.nan, dtype=np.float32)
+                for j, c in enumerate(cols):
+                    if c is not None:
+                        sample[:, j] = t.X[: len(sample), c]
+                scaler = StandardScaler().fit(np.vstack([refs, sample]))
+                del sample
+                scale = np.where(np.isfinite(scaler.scale_) & (scaler.scale_ > 0), scaler.scale_, 1.0)
+                Zr = ((refs - scaler.mean_) / scale).astype(np.float32)
+                mean32, scale32 = scaler.mean_.astype(np.float32), scale.astype(np.float32)
+            self.profile_scalers_[name] = (Zr, mean32, scale32)
             best[:] = -1
             step = 100_000  # chunks keep the temporaries small at a million rows
             for a in range(0, n, step):
@@ -934,8 +995,18 @@ class Matcher:
         if not other:
             qm = self.need_text_matrix_[rows]
         else:
-            qm = self._tfidf([self._need_text(nd) for nd in needs])
+            qm = self._tfidf_cached([self._need_text(nd) for nd in needs])
         return (qm @ self.text_matrix_T_).toarray()
+
+    def _tfidf_cached(self, docs):
+        """_tfidf of texts not fitted (pairing ideas' uses, changed needs), each
+        transformed once per fitted matcher."""
+        cache = self._terms_cache.setdefault("texts", {})
+        fresh = [d for d in dict.fromkeys(docs) if d not in cache]
+        if fresh:
+            for d, row in zip(fresh, self._tfidf(fresh)):
+                cache[d] = row
+        return vstack([cache[d] for d in docs]).tocsr()
 
     # ---------------------------------------------------------------- output
     def _select(self, ev: _Eval, top: int, include_infeasible: bool) -> np.ndarray:
@@ -1196,17 +1267,22 @@ class Matcher:
         ev = self._evaluate(need, cand, gc, prefilter=not include_infeasible)
         return self._matches(ev, self._select(ev, top, include_infeasible))
 
-    def rank_all(self, top=10, include_infeasible=False) -> dict:
+    def rank_all(self, top=10, include_infeasible=False, needs=None, each=None) -> dict:
         """{need_id: rank_streams(need_id)} for every need, batched: one
         BallTree query for all needs' candidates; needs with the same terms
         (application, requirements, structure) share one evaluation of the
         rule matrix over the union of their candidates, and their text
-        similarities are one sparse product. Results equal rank_streams."""
-        if not self.needs_:
+        similarities are one sparse product. Results equal rank_streams.
+
+        ``needs``: a part of the fitted needs (default all), to rank in chunks.
+        ``each(need, rows, scores)``: called for every need with the stream
+        rows it scored (feasible only unless ``include_infeasible``) and their
+        scores, for callers that keep more than the top of each need."""
+        needs = self.needs_ if needs is None else list(needs)
+        if not needs:
             return {}
         if self.tree_ is None:
-            return {n.id: [] for n in self.needs_}
-        needs = self.needs_
+            return {n.id: [] for n in needs}
         pts = _unit_xyz([n.lat for n in needs], [n.lon for n in needs])
         r = np.array([self._radius_road(n, include_infeasible) for n in needs])
         ind, dist = self.tree_.query_radius(pts, r=_chord(r / self.detour_factor / EARTH_RADIUS_KM),
@@ -1237,8 +1313,25 @@ class Matcher:
                         cand = cands[b + k]
                         ev = self._evaluate(needs[i], cand, _arc_km(dist[i]), block,
                                             rowpos[cand], sims[k], prefilter=not include_infeasible)
+                        if each is not None:
+                            each(needs[i], ev.cand, ev.score)
                         out[needs[i].id] = self._matches(ev, self._select(ev, top, include_infeasible))
         return {n.id: out[n.id] for n in needs}
+
+    def rank_streams_for(self, need: Need, top=10, include_infeasible=False, stream_ids=None) -> list:
+        """Best streams for a need record that need not be among the fitted
+        ones (its text is transformed, not fitted). ``stream_ids``: score only
+        these streams (default: every stream within the need's reach)."""
+        if stream_ids is None:
+            cand, gc = self._candidates(need, include_infeasible)
+        else:
+            cand = np.array([self.stream_index_[s] for s in stream_ids], dtype=np.int64)
+            # Distances as the tree measures them (chord of the unit sphere), so that a
+            # pair scores as in rank_streams and rank_all.
+            d = _unit_xyz(self.table_.lat[cand], self.table_.lon[cand]) - _unit_xyz([need.lat], [need.lon])
+            gc = _arc_km(np.sqrt((d * d).sum(axis=1)))
+        ev = self._evaluate(need, cand, gc, prefilter=not include_infeasible)
+        return self._matches(ev, self._select(ev, top, include_infeasible))
 
     def rank_needs(self, stream_id, top=10, include_infeasible=False) -> list:
         """Best needs for one stream. Loops over the needs whose distance cap
@@ -1256,12 +1349,14 @@ class Matcher:
         out.sort(key=lambda x: x[:3])
         return [self._match(ev, 0) for *_, ev in out[:top]]
 
-    def pairing_ideas(self, stream_id, top=5) -> list:
+    def pairing_ideas(self, stream_id, top=5, with_needs=True) -> list:
         """Applications a stream could serve (feasible or not, and why), the
-        analyses missing to be sure, and the posted needs nearby."""
+        analyses missing to be sure, and the posted needs nearby (left out
+        when ``with_needs`` is false: the ideas then depend on the stream alone)."""
         row = self._stream_row(stream_id)
         t = self.table_
-        nearby = self.rank_needs(stream_id, top=len(self.needs_) or 1, include_infeasible=True)
+        nearby = self.rank_needs(stream_id, top=len(self.needs_) or 1, include_infeasible=True) \
+            if with_needs else []
         ideas = []
         for name, app in self.apps_.items():
             if name == "other":
@@ -1293,3 +1388,43 @@ class Matcher:
                                      needs_nearby=near))
         ideas.sort(key=lambda i: (not i.feasible, -i.score, i.application))
         return ideas[:top]
+
+    def pairing_ideas_many(self, stream_ids, top=5) -> dict:
+        """{stream_id: pairing_ideas(stream_id, top, with_needs=False)} for many streams at
+        once: each use is evaluated once over all the streams (its pseudo-need does not
+        depend on where the stream is: distance is left out of an idea's score), and
+        reasons are built only for the ideas kept."""
+        rows = np.array([self._stream_row(s) for s in stream_ids], dtype=np.int64)
+        t = self.table_
+        keys = ("margin", "profile", "text", "category")
+        weight = sum(self.weights_[k] for k in keys)
+        scored = []
+        for name, app in self.apps_.items():
+            if name == "other":
+                continue
+            # Only the use's name, as in pairing_ideas: its description would be read as a context.
+            pseudo = Need(id=f"idea:{name}", title=app["name_en"], application=name, lat=0.0, lon=0.0)
+            ev = self._evaluate(pseudo, rows, np.zeros(len(rows)))
+            # The same operations, in the same order and precision, as pairing_ideas.
+            score = sum(self.weights_[k] * ev.components[k].astype(np.float64) for k in keys) / weight
+            score = score * (np.where(ev.missing_any, self.unverified_factor, 1.0)
+                             * np.where(ev.feasible, 1.0, W.INFEASIBLE_FACTOR))
+            score = score * W.TECHNICAL_MISS_FACTOR ** ev.tech_miss.astype(np.float64)
+            score = (ev.tier.astype(np.float64) + score * W.FIT_SPAN) / W.LEVELS
+            scored.append((name, app, ev, np.clip(score, 0, 1)))
+        out = {}
+        for j, row in enumerate(rows.tolist()):
+            ranked = sorted(scored, key=lambda x: (not x[2].feasible[j], -float(x[3][j]), x[0]))[:top]
+            ideas = []
+            for name, app, ev, score in ranked:
+                m = self._match(ev, j)
+                expected_missing = [k for k in app.get("analyses", []) if self._is_missing(row, k)]
+                head = Reason(R.IDEA_FEASIBLE if m.feasible else R.IDEA_INFEASIBLE,
+                              {"application": app["name_en"]}, m.feasible)
+                ideas.append(PairingIdea(
+                    stream_id=str(t.ids[row]), application=name, name_en=app["name_en"], name_fi=app["name_fi"],
+                    score=float(score[j]), feasible=m.feasible,
+                    reasons=[head] + [r for r in m.reasons if r.template not in (R.TRANSPORT,)],
+                    missing=sorted(set(m.missing) | set(expected_missing)), needs_nearby=[]))
+            out[str(t.ids[row])] = ideas
+        return out

@@ -10,6 +10,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from marketplace import create_app
 from marketplace.db import create_engine, db
@@ -69,6 +70,12 @@ def engines(tmp_path_factory):
         engine.dispose()
 
 
+class BufferedClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
@@ -89,6 +96,9 @@ def app(engines, backend, tmp_path):
         # Tests read pages in English unless they ask for Finnish.
         "BABEL_DEFAULT_LOCALE": "en",
     })
+    # Read every response to its end and close it, as a server does: work queued to run
+    # after the response (the matches of a saved listing) runs before the client returns.
+    app.test_client_class = BufferedClient
     limiter.reset()
     connection = engine.connect()
     transaction = connection.begin()

@@ -13,6 +13,7 @@ from flask_babel import gettext
 import matching
 from matching import reasons as R
 
+from ..matches import engine
 from ..matches.services import can_see_matches, engine_needs, engine_streams
 from ..models import SideStream
 
@@ -27,14 +28,19 @@ class Refusal:
 
 
 def refused_by_law(session, need, viewer, today: date | None = None, limit: int = 20) -> list[Refusal]:
+    """The best streams the law keeps from the need, ranked by the process's fitted engine
+    (a fit of its own only when asked as on another day than today)."""
     if not can_see_matches(need, viewer):
         return []
     needs = engine_needs(session, ids=[need.id], today=today)
-    streams = engine_streams(session, today=today)
-    if not needs or not streams:
+    if not needs:
         return []
-    ranked = matching.Matcher().fit(streams, needs).rank_streams(
-        str(need.id), top=len(streams), include_infeasible=True)
+    if today is None or today == date.today():
+        ranked = engine.current(session).rank_streams(needs[0], top=None, include_infeasible=True)
+    else:
+        streams = engine_streams(session, today=today)
+        ranked = matching.Matcher().fit(streams, needs).rank_streams(
+            str(need.id), top=len(streams), include_infeasible=True) if streams else []
     refused = []
     for match in ranked:
         if match.feasible:
@@ -42,6 +48,10 @@ def refused_by_law(session, need, viewer, today: date | None = None, limit: int 
         legal = [r for r in match.reasons if r.template in LEGAL_TEMPLATES and r.ok is False]
         if legal:
             refused.append((int(match.stream_id), [r.render(gettext) for r in legal]))
+        # Reasons are built per stream: stop once there are enough to show, with room for
+        # the ones the reader may not see.
+        if len(refused) >= 2 * limit:
+            break
     rows = {s.id: s for s in session.scalars(sa.select(SideStream).where(
         SideStream.id.in_([stream_id for stream_id, _r in refused])))}
     out = []

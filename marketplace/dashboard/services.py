@@ -21,6 +21,8 @@ from ..models.listing import SEARCHABLE_STATUSES
 # A deal with no event for this many days waits for someone.
 STALE_DEAL_DAYS = 14
 PAIRINGS_PER_PAGE = 50
+# Rows of the dashboard's other tables (organisations waiting, deals waiting): the oldest first.
+WAITING_ROWS = 20
 
 
 def require_broker(user) -> None:
@@ -117,10 +119,10 @@ def has_composition(stream_ids: list[int]) -> set[int]:
     ))
 
 
-def pending_organisations() -> list[Organisation]:
+def pending_organisations(limit: int | None = None) -> list[Organisation]:
     return list(db.session.scalars(
         sa.select(Organisation).where(Organisation.verification_status == "pending")
-        .order_by(Organisation.created_at)
+        .order_by(Organisation.created_at).limit(limit)
     ))
 
 

@@ -64,7 +64,7 @@ def _page() -> int:
 @bp.get("/")
 def index():
     from ..deals import services as deal_services
-    from ..matches.services import pairing_ideas
+    from ..matches.services import ideas_for_streams
 
     form = PairingFilterForm(request.args, organisations=services.organisations())
     status = 200
@@ -76,17 +76,18 @@ def index():
     page = _page()
     rows, total = services.pairings(filters, offset=(page - 1) * services.PAIRINGS_PER_PAGE)
     marks = services.latest_marks([(m.side_stream_id, m.need_id) for m in rows])
+    deal_services.remember_open_deals([(m.side_stream_id, m.need_id) for m in rows])
     unmatched = services.unmatched_streams()
     analysed = services.has_composition([s.id for s in unmatched])
-    ideas = {s.id: pairing_ideas(db.session, s, current_user, g.get("language", "fi"), top=3)
-             for s in unmatched[:5] if s.id in analysed}
+    ideas = ideas_for_streams(db.session, [s for s in unmatched[:5] if s.id in analysed], current_user,
+                              g.get("language", "fi"), top=3)
     activities, target = services.activities_this_year()
     return render_template(
         "dashboard/index.html", form=form, rows=rows, total=total, page=page,
         pages=max(1, -(-total // services.PAIRINGS_PER_PAGE)), marks=marks,
         unmatched=unmatched, ideas=ideas, analysed=analysed,
-        pending=services.pending_organisations(), verification_url=verification_url,
-        stale=deal_services.stale_deals(services.STALE_DEAL_DAYS),
+        pending=services.pending_organisations(limit=services.WAITING_ROWS), verification_url=verification_url,
+        stale=deal_services.stale_deals(services.STALE_DEAL_DAYS, limit=services.WAITING_ROWS),
         stale_days=services.STALE_DEAL_DAYS, stale_cutoff=services.stale_cutoff(),
         activities=activities, activities_target=target, listing_url=listing_url,
         mark_form=MarkForm(formdata=None), year=utcnow().year,

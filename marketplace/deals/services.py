@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,22 +43,53 @@ def get_deal(deal_id: int, user) -> Deal:
     return deal
 
 
-def deals_for(user, open_only: bool = False) -> list[Deal]:
-    query = sa.select(Deal).order_by(Deal.last_event_at.desc())
+def _deals_query(user, open_only: bool):
+    """The deals the user takes part in (every deal for a broker); None for nobody's."""
+    query = sa.select(Deal)
     if not user.is_broker:
         if user.organisation_id is None:
-            return []
+            return None
         query = query.where(sa.or_(Deal.supplier_id == user.organisation_id,
                                    Deal.buyer_id == user.organisation_id))
     if open_only:
         query = query.where(Deal.state.not_in(CLOSED_STATES))
+    return query
+
+
+def count_deals(user, open_only: bool = False) -> int:
+    query = _deals_query(user, open_only)
+    return 0 if query is None else db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
+def deals_for(user, open_only: bool = False, limit: int | None = None, offset: int = 0) -> list[Deal]:
+    query = _deals_query(user, open_only)
+    if query is None:
+        return []
+    query = query.order_by(Deal.last_event_at.desc(), Deal.id.desc()).limit(limit).offset(offset)
     return list(db.session.scalars(query.options(
         orm.selectinload(Deal.side_stream), orm.selectinload(Deal.need),
         orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer),
     )))
 
 
+def remember_open_deals(pairs) -> None:
+    """Look up the open deals of the (stream id, need id) pairs a page shows, in one query
+    per few hundred pairs, for ``deal_link_for`` to read instead of a query per pair."""
+    known = g.setdefault("open_deals", {})
+    missing = list(dict.fromkeys(p for p in pairs if p not in known))
+    for a in range(0, len(missing), 300):
+        chunk = missing[a:a + 300]
+        known.update(dict.fromkeys(chunk))
+        for deal in db.session.scalars(sa.select(Deal).where(
+            sa.tuple_(Deal.side_stream_id, Deal.need_id).in_(chunk), Deal.state.not_in(CLOSED_STATES)
+        )):
+            known[(deal.side_stream_id, deal.need_id)] = deal
+
+
 def open_deal_for_pair(stream_id: int, need_id: int) -> Deal | None:
+    known = g.get("open_deals", {})
+    if (stream_id, need_id) in known:
+        return known[(stream_id, need_id)]
     return db.session.scalar(
         sa.select(Deal).where(Deal.side_stream_id == stream_id, Deal.need_id == need_id,
                               Deal.state.not_in(CLOSED_STATES))
@@ -293,7 +325,7 @@ def get_message_attachment(user, deal: Deal, attachment_id: int):
     return attachment
 
 
-def stale_deals(days: int) -> list[Deal]:
+def stale_deals(days: int, limit: int | None = None) -> list[Deal]:
     """Open deals waiting for someone: proposed and not yet introduced, or with no event
     for ``days`` days."""
     cutoff = utcnow() - timedelta(days=days)
@@ -301,6 +333,6 @@ def stale_deals(days: int) -> list[Deal]:
         sa.select(Deal)
         .where(Deal.state.not_in(CLOSED_STATES),
                sa.or_(Deal.state == "proposed", Deal.last_event_at < cutoff))
-        .order_by(Deal.last_event_at)
+        .order_by(Deal.last_event_at).limit(limit)
         .options(orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer))
     ))

@@ -13,9 +13,13 @@ from ..errors import DomainError, InvalidInput
 from ..models import DealMessage, MaterialNeed, SideStream
 from ..models.deal import NEEDS_REASON
 from ..security import parse_id
+from ..paging import page_count, page_number
 from . import permissions, services
 from .forms import DeliveryForm, MessageForm, OpenDealForm, TermsForm, TransitionForm
 from .labels import STATE_CSS, STATE_LABELS, TRANSITION_LABELS
+
+# Deals on one page of the list.
+DEALS_PER_PAGE = 50
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 
@@ -48,9 +52,13 @@ def _apply_errors(form, error: DomainError) -> None:
 @login_required
 def index():
     open_only = request.args.get("open") == "1"
-    deals = services.deals_for(current_user, open_only=open_only)
+    page = page_number()
+    total = services.count_deals(current_user, open_only=open_only)
+    deals = services.deals_for(current_user, open_only=open_only, limit=DEALS_PER_PAGE,
+                               offset=(page - 1) * DEALS_PER_PAGE)
     rows = [(deal, services.deal_name(deal, current_user)) for deal in deals]
-    return render_template("deals/index.html", rows=rows, open_only=open_only)
+    return render_template("deals/index.html", rows=rows, open_only=open_only, page=page,
+                           pages=page_count(total, DEALS_PER_PAGE))
 
 
 def _pairing_from(values) -> tuple[SideStream, MaterialNeed]:

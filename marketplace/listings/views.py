@@ -23,6 +23,7 @@ from . import gazetteer, jobs, services
 from .exports import export_response, geojson_response, template_file
 from .forms import HAZARD_LABELS, ImportForm, NeedForm, StreamForm, set_site_choices
 from .importer import parse_upload
+from ..paging import page_count, page_number
 from .knowledge import legal_limits, prefill_requirements
 from .records import MATERIAL_TYPE_NAMES, known_waste_codes, listing_ref
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
@@ -30,9 +31,19 @@ from .values import known_key, major_components, ordered_keys, parse_lab_report,
 
 bp = Blueprint("listings", __name__)
 
+
+@bp.record_once
+def _load_gazetteer(state) -> None:
+    """Each process reads the gazetteer once, at start, in the background (not in a test)."""
+    if not state.app.testing:
+        gazetteer.load_in_background()
+
+
 BLANK_VALUE_ROWS = 4
 BLANK_REQUIREMENT_ROWS = 3
 KINDS = {"streams": SideStream, "needs": MaterialNeed}
+# Own side streams, and own needs, on one page of /listings/mine.
+OWN_PER_PAGE = 50
 
 
 def _kind_of(cls) -> str:
@@ -130,12 +141,17 @@ def need_export(fmt):
 def mine():
     organisation_id = current_user.organisation_id
     streams = needs = []
+    page, pages = page_number(), 1
     if organisation_id is not None:
-        streams = db.session.scalars(sa.select(SideStream).where(SideStream.organisation_id == organisation_id)
-                                     .order_by(SideStream.updated_at.desc())).all()
-        needs = db.session.scalars(sa.select(MaterialNeed).where(MaterialNeed.organisation_id == organisation_id)
-                                   .order_by(MaterialNeed.updated_at.desc())).all()
-    return render_template("listings/mine.html", streams=streams, needs=needs,
+        lists = []
+        for model in (SideStream, MaterialNeed):
+            own = sa.select(model).where(model.organisation_id == organisation_id)
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(own.subquery()))
+            pages = max(pages, page_count(total, OWN_PER_PAGE))
+            lists.append(db.session.scalars(own.order_by(model.updated_at.desc(), model.id.desc())
+                                            .limit(OWN_PER_PAGE).offset((page - 1) * OWN_PER_PAGE)).all())
+        streams, needs = lists
+    return render_template("listings/mine.html", streams=streams, needs=needs, page=page, pages=pages,
                            may_create=services.may_create(current_user),
                            may_publish=services.may_publish(current_user))
 

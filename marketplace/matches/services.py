@@ -1,185 +1,57 @@
-"""Matches in the site: listings adapted to the engine, its rankings stored, and each
-match shown to a reader only as far as the listings' visibility allows."""
+"""Matches in the site: the engine's rankings stored, kept current after every change,
+and each match shown to a reader only as far as the listings' visibility allows.
+
+Pages read stored rows only (``Match``, ``PairingIdea``). After a listing changes, the
+process's fitted engine (engine.py) ranks again the lists the change can reach, after
+the response; the full refresh ranks everything in committed chunks."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import after_this_request, current_app, g, has_request_context
 from flask_babel import get_locale, gettext
 from sqlalchemy import orm
 
 import matching
+import matching.live
 
-from ..models import (Attachment, LegalEvidenceCheck, MaterialNeed, Match, MeasuredValue, Organisation,
-                      SideStream, WasteCode)
+from ..db import db
+from ..models import ListingChange, MaterialNeed, Match, MatchRefresh, PairingIdea, SideStream
 from ..models.base import utcnow
 from ..models.listing import SEARCHABLE_STATUSES, _is_broker
+from . import engine
+from .records import (  # noqa: F401  (the engine's records, named here for the other areas)
+    _engine_codes, _matchable, engine_need, engine_needs, engine_streams, hazardous_codes,
+)
 
-# How many matches are kept for each listing, on each side.
-TOP_PER_LISTING = 20
+log = logging.getLogger(__name__)
+
+# How many streams are kept for each need, and needs for each stream. A stream's page
+# also shows the needs whose lists it is in.
+TOP_PER_NEED = 20
+TOP_PER_STREAM = 10
+TOP_PER_LISTING = TOP_PER_NEED
+# Pairing ideas kept for each stream (the ideas page shows them all, the dashboard three).
+IDEAS_PER_STREAM = 8
 # Where the reader may not see where a listing is, distances are rounded to this many km.
 HIDDEN_DISTANCE_STEP_KM = 10
+# A full refresh commits after this many needs, and this many streams.
+NEEDS_PER_CHUNK = 1000
+STREAMS_PER_CHUNK = 2000
+# Change rows older than this are pruned by the full refresh (each process rebuilds daily).
+CHANGES_KEPT_DAYS = 2
+# Ids per IN list.
+IN_CHUNK = 500
 
 
-def _matchable(model, today=None):
-    """Listings the engine considers: published or reserved, of a verified organisation,
-    not past their publication period, whatever their visibility (brokers may propose
-    brokered listings)."""
-    return sa.and_(
-        model.status.in_(SEARCHABLE_STATUSES),
-        model.organisation_id.in_(
-            sa.select(Organisation.id).where(Organisation.verification_status == "verified")
-        ),
-        model.not_expired_clause(today),
-    )
-
-
-def engine_streams(session, ids=None, today=None) -> list[matching.Stream]:
-    """Side streams as engine records, with every measured value, in two narrow SELECTs."""
-    query = (
-        sa.select(
-            SideStream.id, SideStream.title, SideStream.description, SideStream.category,
-            SideStream.ewc_code, WasteCode.hazardous, SideStream.legal_status,
-            SideStream.quantity_t_per_year, SideStream.price_eur_per_t, SideStream.industry,
-            SideStream.place, SideStream.lat, SideStream.lon,
-        )
-        .outerjoin(WasteCode, WasteCode.code == SideStream.ewc_code)
-        .where(_matchable(SideStream, today))
-    )
-    values_query = sa.select(
-        MeasuredValue.side_stream_id, MeasuredValue.property, MeasuredValue.value
-    ).where(MeasuredValue.side_stream_id.in_(sa.select(SideStream.id).where(_matchable(SideStream, today))))
-    if ids is not None:
-        query = query.where(SideStream.id.in_(ids))
-        values_query = values_query.where(MeasuredValue.side_stream_id.in_(ids))
-    values: dict[int, dict[str, float]] = defaultdict(dict)
-    for stream_id, key, value in session.execute(values_query):
-        values[stream_id][key] = value
-    evidence = _status_evidence(session, ids)
-    return [
-        matching.Stream(
-            id=str(row.id), title=row.title, description=row.description or "",
-            category=row.category,
-            ewc_code=(row.ewc_code + ("*" if row.hazardous else "")) if row.ewc_code else None,
-            legal_status=row.legal_status, values=values.get(row.id, {}),
-            quantity_t_per_year=row.quantity_t_per_year, price_eur_per_t=row.price_eur_per_t,
-            industry=row.industry, place=row.place, lat=row.lat, lon=row.lon,
-            legal_status_evidence=evidence.get((row.id, row.legal_status)),
-        )
-        for row in session.execute(query)
-    ]
-
-
-def _status_evidence(session, ids=None) -> dict:
-    """{(stream id, legal status): what backs it}: an attached decision or declaration,
-    or a broker's check of that status. Without it a by-product or end-of-waste status
-    is a claim, and the engine says it is unconfirmed."""
-    attached = sa.select(Attachment.side_stream_id, SideStream.legal_status).join(
-        SideStream, SideStream.id == Attachment.side_stream_id).where(Attachment.kind == "legal_evidence")
-    checked = sa.select(LegalEvidenceCheck.side_stream_id, LegalEvidenceCheck.legal_status)
-    if ids is not None:
-        attached = attached.where(Attachment.side_stream_id.in_(ids))
-        checked = checked.where(LegalEvidenceCheck.side_stream_id.in_(ids))
-    out = {(sid, status): "legal_evidence attachment" for sid, status in session.execute(attached)}
-    out.update({(sid, status): "checked by a broker" for sid, status in session.execute(checked)})
-    return out
-
-
-def engine_needs(session, ids=None, today=None) -> list[matching.Need]:
-    """Needs as engine records. A need that follows its organisation's permits gets the
-    codes of the permits valid ``today`` (default: the real today)."""
-    from ..compliance.permits import valid_codes_by_organisation
-
-    query = (
-        sa.select(MaterialNeed)
-        .options(orm.selectinload(MaterialNeed.requirements))
-        .where(_matchable(MaterialNeed, today))
-    )
-    if ids is not None:
-        query = query.where(MaterialNeed.id.in_(ids))
-    needs = list(session.scalars(query))
-    following = {n.organisation_id for n in needs if n.codes_from_permits}
-    codes = valid_codes_by_organisation(session, following, today) if following else {}
-    hazardous = hazardous_codes(session)
-    return [engine_need(need, permit_codes=codes.get(need.organisation_id, ()) if need.codes_from_permits
-                        else None, hazardous=hazardous) for need in needs]
-
-
-def hazardous_codes(session) -> frozenset[str]:
-    return frozenset(session.scalars(sa.select(WasteCode.code).where(WasteCode.hazardous.is_(True))))
-
-
-def _engine_codes(codes, hazardous) -> tuple:
-    """The site keeps codes without the hazard mark ('10 02 07'; the mark lives on the List
-    of Waste entry); the engine names a hazardous entry with it ('10 02 07*'), as it names
-    the streams' codes (engine_streams)."""
-    return tuple(c.rstrip("*") + ("*" if c.rstrip("*") in hazardous else "") for c in codes)
-
-
-def engine_need(need: MaterialNeed, permit_codes=None, hazardous=None) -> matching.Need:
-    """``permit_codes``: for a need that follows its organisation's permits, the codes they
-    cover today; the receiver may take waste only if there is one (Waste Act s. 29).
-    ``hazardous``: the hazardous List of Waste codes (read from the database if not given)."""
-    if hazardous is None:
-        from ..db import db
-
-        hazardous = hazardous_codes(orm.object_session(need) or db.session)
-    accepts_waste = need.accepts_waste
-    permitted = tuple(need.permitted_ewc_codes) if need.permitted_ewc_codes is not None else None
-    if permit_codes is not None:
-        accepts_waste, permitted = bool(permit_codes), (tuple(permit_codes) or None)
-    if permitted is not None:
-        permitted = _engine_codes(permitted, hazardous)
-    return matching.Need(
-        id=str(need.id), title=need.title, application=need.application,
-        description=need.description or "", lat=need.lat, lon=need.lon,
-        requirements=tuple(
-            matching.Requirement(property=r.property, min=r.min, max=r.max, per=r.per,
-                                 note=r.note or None)
-            for r in need.requirements
-        ),
-        categories=tuple(need.categories or ()), ewc_codes=_engine_codes(need.ewc_codes or (), hazardous),
-        accepts_waste=accepts_waste,
-        permitted_ewc_codes=permitted,
-        quantity_t_per_year=need.quantity_t_per_year,
-        min_quantity_t_per_year=need.min_quantity_t_per_year,
-        max_distance_km=need.max_distance_km, max_price_eur_per_t=need.max_price_eur_per_t,
-        place=need.place,
-    )
-
-
-def _store(session, results: list[matching.Match], stale: sa.ColumnElement | None) -> int:
-    """Write the engine's matches, keeping ``first_seen_at`` of pairs already known, and
-    delete the pairs under ``stale`` that the engine no longer ranks."""
-    wanted = {(int(m.stream_id), int(m.need_id)): m for m in results if m.feasible}
-    existing_query = sa.select(Match)
-    if stale is not None:
-        existing_query = existing_query.where(stale)
-    existing = {(m.side_stream_id, m.need_id): m for m in session.scalars(existing_query)}
-    for pair, row in existing.items():
-        if pair not in wanted:
-            session.delete(row)
-    now = utcnow()
-    for pair, result in wanted.items():
-        row = existing.get(pair)
-        if row is None:
-            row = session.scalar(
-                sa.select(Match).where(Match.side_stream_id == pair[0], Match.need_id == pair[1])
-            ) or Match(side_stream_id=pair[0], need_id=pair[1], first_seen_at=now)
-            session.add(row)
-        row.score = float(result.score)
-        row.verified = bool(result.verified)
-        row.distance_km = float(result.distance_km)
-        row.road_km = float(result.road_km)
-        row.transport_cost_eur_per_t = float(result.transport_cost_eur_per_t)
-        row.transport_co2_kg_per_t = float(result.transport_co2_kg_per_t)
-        row.missing = list(result.missing)
-        row.reasons = [_reason_record(r) for r in result.reasons]
-        row.rules = list(result.rules)
-        row.computed_at = now
-    session.flush()
-    return len(wanted)
+def _chunks(items, size=IN_CHUNK):
+    items = list(items)
+    for a in range(0, len(items), size):
+        yield items[a:a + size]
 
 
 def _reason_record(reason: matching.Reason) -> dict:
@@ -187,55 +59,320 @@ def _reason_record(reason: matching.Reason) -> dict:
             "source": reason.source}
 
 
-def refresh_all(session) -> int:
-    """Rank every matchable need and stream against each other; returns the matches kept."""
-    streams, needs = engine_streams(session), engine_needs(session)
-    if not streams or not needs:
-        session.execute(sa.delete(Match))
-        return 0
-    matcher = matching.Matcher().fit(streams, needs)
-    results = [m for ranked in matcher.rank_all(top=TOP_PER_LISTING).values() for m in ranked]
-    for stream in streams:
-        results.extend(matcher.rank_needs(stream.id, top=TOP_PER_LISTING))
-    return _store(session, results, stale=None)
+def _values(result: matching.Match, now) -> dict:
+    return {
+        "score": float(result.score), "verified": bool(result.verified),
+        "distance_km": float(result.distance_km), "road_km": float(result.road_km),
+        "transport_cost_eur_per_t": float(result.transport_cost_eur_per_t),
+        "transport_co2_kg_per_t": float(result.transport_co2_kg_per_t),
+        "missing": list(result.missing), "reasons": [_reason_record(r) for r in result.reasons],
+        "rules": list(result.rules), "computed_at": now,
+    }
 
 
-def refresh_for_stream(session, stream: SideStream) -> int:
-    """After a stream changed: its matches against every need, ranked again."""
-    records = engine_streams(session, ids=[stream.id])
-    needs = engine_needs(session) if records else []
-    results = []
-    if records and needs:
-        results = matching.Matcher().fit(records, needs).rank_needs(str(stream.id), top=TOP_PER_LISTING)
-    return _store(session, results, stale=Match.side_stream_id == stream.id)
+# -- writing the lists --------------------------------------------------------
+
+_SIDES = {
+    # side: (owner column, other column, own flag, other flag, engine id of the other)
+    "need": (Match.need_id, Match.side_stream_id, "for_need", "for_stream", "stream_id"),
+    "stream": (Match.side_stream_id, Match.need_id, "for_stream", "for_need", "need_id"),
+}
 
 
-def refresh_for_need(session, need: MaterialNeed) -> int:
-    """After a need changed: its best streams, ranked again."""
-    records = engine_needs(session, ids=[need.id])
-    streams = engine_streams(session) if records else []
-    results = []
-    if records and streams:
-        results = matching.Matcher().fit(streams, records).rank_streams(str(need.id), top=TOP_PER_LISTING)
-    return _store(session, results, stale=Match.need_id == need.id)
+def _write_lists(session, side: str, lists: dict) -> None:
+    """Make ``lists`` ({owner id: entries}) the lists of their owners on one side. An entry
+    is an engine Match (its values are written) or the id of a counterpart whose stored
+    row is kept as it is. Rows that leave a list lose its flag, and go when neither
+    side keeps them."""
+    owner_col, other_col, flag, other_flag, other_of = _SIDES[side]
+    existing = defaultdict(dict)     # owner: {other: (row id, kept by the other side)}
+    for chunk in _chunks(lists):
+        for row_id, owner, other, kept in session.execute(
+            sa.select(Match.id, owner_col, other_col, getattr(Match, other_flag)).where(owner_col.in_(chunk))
+        ):
+            existing[owner][other] = (row_id, kept)
+    now = utcnow()
+    inserts, updates, deletes = [], [], []
+    for owner, entries in lists.items():
+        rows = existing.get(owner, {})
+        wanted = set()
+        for entry in entries:
+            if isinstance(entry, matching.Match):
+                other = int(getattr(entry, other_of))
+                values = {**_values(entry, now), flag: True}
+                row = rows.get(other)
+                if row is None:
+                    pair = {owner_col.key: owner, other_col.key: other}
+                    inserts.append({**values, **pair, other_flag: False, "first_seen_at": now})
+                else:
+                    updates.append({"id": row[0], **values})
+            else:
+                other = int(entry)
+                updates.append({"id": rows[other][0], flag: True})
+            wanted.add(other)
+        for other, (row_id, kept) in rows.items():
+            if other in wanted:
+                continue
+            if kept:
+                updates.append({"id": row_id, flag: False})
+            else:
+                deletes.append(row_id)
+    _update_rows(session, updates)
+    if inserts:
+        session.execute(sa.insert(Match.__table__), inserts)
+    for chunk in _chunks(deletes):
+        session.execute(sa.delete(Match).where(Match.id.in_(chunk)))
+    _forget_loaded(session, (Match,))
 
 
-def refresh_for(session, listing) -> int:
-    if isinstance(listing, SideStream):
-        return refresh_for_stream(session, listing)
-    return refresh_for_need(session, listing)
+def _update_rows(session, updates: list[dict]) -> None:
+    """UPDATE match rows by id, one executemany per set of columns written."""
+    table = Match.__table__
+    for keys in {tuple(sorted(k for k in u if k != "id")) for u in updates}:
+        statement = sa.update(table).where(table.c.id == sa.bindparam("row_id")) \
+            .values({key: sa.bindparam(f"new_{key}") for key in keys})
+        session.execute(statement, [{"row_id": u["id"], **{f"new_{k}": u[k] for k in keys}}
+                                    for u in updates if tuple(sorted(k for k in u if k != "id")) == keys])
 
 
-# Past this many changed listings, ranking everything once is cheaper than one by one.
-REFRESH_ALL_FROM = 30
+def _forget_loaded(session, models) -> None:
+    """The statements above bypass the identity map: loaded rows would be stale."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, models):
+            session.expunge(obj)
 
 
-def refresh_many(session, listings) -> int:
-    """After an import: the changed listings' matches, ranked again."""
+def _write_ideas(session, ideas: dict) -> None:
+    """Replace the stored ideas of these streams ({stream id: engine ideas})."""
+    for chunk in _chunks(ideas):
+        session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.in_([int(s) for s in chunk])))
+    now = utcnow()
+    rows = [
+        {"side_stream_id": int(stream_id), "position": position, "application": idea.application,
+         "name_en": idea.name_en, "name_fi": idea.name_fi, "score": float(idea.score),
+         "feasible": bool(idea.feasible), "reasons": [_reason_record(r) for r in idea.reasons],
+         "missing": list(idea.missing), "computed_at": now}
+        for stream_id, found in ideas.items() for position, idea in enumerate(found)
+    ]
+    if rows:
+        session.execute(sa.insert(PairingIdea.__table__), rows)
+    _forget_loaded(session, (PairingIdea,))
+
+
+def _stored_lists(session, side: str, owners) -> dict:
+    """{owner id: [(score, counterpart id)]} of the stored lists on one side."""
+    owner_col, other_col, flag, _, _ = _SIDES[side]
+    out = defaultdict(list)
+    for chunk in _chunks(owners):
+        for owner, other, score in session.execute(
+            sa.select(owner_col, other_col, Match.score).where(owner_col.in_(chunk), getattr(Match, flag))
+        ):
+            out[owner].append((score, other))
+    return out
+
+
+def _merged(session, side: str, offers: dict, top: int) -> dict:
+    """Lists that changed counterparts may enter: the stored list and the offers ranked
+    together (the engine's order: best first, ties by id), for the owners whose list
+    changes. The counterparts already in a stored list did not change."""
+    stored = _stored_lists(session, side, offers)
+    other_of = _SIDES[side][4]
+    changed = {}
+    for owner, found in offers.items():
+        old = stored.get(owner, [])
+        entries = [(score, str(other), other) for score, other in old] + \
+            [(m.score, getattr(m, other_of), m) for m in found]
+        entries.sort(key=lambda e: (-e[0], e[1]))
+        kept = [e[2] for e in entries[:top]]
+        if any(isinstance(e, matching.Match) for e in kept) or len(kept) < len(old):
+            changed[owner] = kept
+    return changed
+
+
+# -- refreshing after changes -------------------------------------------------
+
+def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
+    """Rank again what changed listings can reach, with the process's fitted engine:
+    the changed listings' own lists, the lists they were in (ranked in full), the lists
+    they may enter (merged), and the changed streams' pairing ideas. Returns the number
+    of lists written."""
+    live = engine.current(session)
+    streams, needs = {str(i) for i in stream_ids}, {str(i) for i in need_ids}
+    alive_streams = {s for s in streams if live.has_stream(s)}
+    alive_needs = {n for n in needs if n in live.needs}
+    gone_streams = [int(s) for s in streams - alive_streams]
+    gone_needs = [int(n) for n in needs - alive_needs]
+    # Lists a changed listing was in: ranked again in full (one may have to come up).
+    was_in_needs = {str(n) for chunk in _chunks(streams) for n in session.scalars(
+        sa.select(Match.need_id).where(Match.side_stream_id.in_([int(s) for s in chunk]), Match.for_need))}
+    was_in_streams = {str(s) for chunk in _chunks(needs) for s in session.scalars(
+        sa.select(Match.side_stream_id).where(Match.need_id.in_([int(n) for n in chunk]), Match.for_stream))}
+    for chunk in _chunks(gone_streams):
+        session.execute(sa.delete(Match).where(Match.side_stream_id.in_(chunk)))
+        session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.in_(chunk)))
+    for chunk in _chunks(gone_needs):
+        session.execute(sa.delete(Match).where(Match.need_id.in_(chunk)))
+    full_needs = (alive_needs | was_in_needs) & set(live.needs)
+    full_streams = {s for s in alive_streams | was_in_streams if live.has_stream(s)}
+
+    need_lists = {int(n): live.rank_streams(live.needs[n], top=TOP_PER_NEED) for n in sorted(full_needs)}
+    # A changed stream's every feasible need (it may enter their lists); the others' best.
+    ranked = live.rank_needs(sorted(alive_streams))
+    ranked.update(live.rank_needs(sorted(full_streams - alive_streams), top=TOP_PER_STREAM))
+    stream_lists = {int(s): found[:TOP_PER_STREAM] for s, found in ranked.items()}
+
+    # Lists a changed listing may enter: merged with what is stored.
+    offers = defaultdict(list)
+    for s in alive_streams:
+        for m in ranked[s]:
+            if m.need_id not in full_needs:
+                offers[int(m.need_id)].append(m)
+    need_lists.update(_merged(session, "need", offers, TOP_PER_NEED))
+    offers = defaultdict(list)
+    everything = len(live.stream_ids())
+    for n in alive_needs:
+        for m in live.rank_streams(live.needs[n], top=everything):
+            if m.stream_id not in full_streams:
+                offers[int(m.stream_id)].append(m)
+    stream_lists.update(_merged(session, "stream", offers, TOP_PER_STREAM))
+
+    _write_lists(session, "need", need_lists)
+    _write_lists(session, "stream", stream_lists)
+    if alive_streams:
+        _write_ideas(session, live.pairing_ideas(sorted(alive_streams), top=IDEAS_PER_STREAM))
+    session.flush()
+    return len(need_lists) + len(stream_lists)
+
+
+def _run_after_response(stream_ids, need_ids, ended: bool) -> None:
+    """Queue the refresh to run once the response is sent (and the request committed)."""
+    queued = g.get("matches_to_refresh")
+    if queued is None:
+        queued = g.matches_to_refresh = (set(), set(), set())
+        app = current_app._get_current_object()
+
+        @after_this_request
+        def _when_sent(response):
+            if response.status_code < 400:
+                response.call_on_close(lambda: run_refresh(app, queued[0], queued[1], bool(queued[2])))
+            return response
+
+    queued[0].update(stream_ids)
+    queued[1].update(need_ids)
+    if ended:
+        queued[2].add(True)
+
+
+def _refresh_changed(session, stream_ids, need_ids, ended: bool) -> int:
+    live = engine.current(session)
+    if ended:
+        live.update(removed_streams=[str(i) for i in stream_ids], removed_needs=[str(i) for i in need_ids])
+    return refresh_listings(session, stream_ids, need_ids)
+
+
+def run_refresh(app, stream_ids, need_ids, ended: bool = False) -> None:
+    """Refresh in a context and a transaction of its own (after a response)."""
+    with app.app_context():
+        try:
+            _refresh_changed(db.session, stream_ids, need_ids, ended)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("matches of streams %s and needs %s not refreshed", sorted(stream_ids), sorted(need_ids))
+        finally:
+            db.session.remove()
+
+
+def refresh_many(session, listings, ended: bool = False) -> None:
+    """After listings were saved, closed, imported or expired: note the change (other
+    processes follow it), and rank again what it reaches, after the response when
+    there is one, at once otherwise (commands, tests). ``ended``: the listings leave
+    matching whatever their dates say (expiry run as on another day)."""
     listings = list(listings)
-    if len(listings) >= REFRESH_ALL_FROM:
-        return refresh_all(session)
-    return sum(refresh_for(session, listing) for listing in listings)
+    stream_ids = [x.id for x in listings if isinstance(x, SideStream)]
+    need_ids = [x.id for x in listings if isinstance(x, MaterialNeed)]
+    if not stream_ids and not need_ids:
+        return
+    session.flush()
+    engine.note_changes(session, stream_ids, need_ids)
+    if has_request_context():
+        _run_after_response(stream_ids, need_ids, ended)
+    else:
+        _refresh_changed(session, stream_ids, need_ids, ended)
+
+
+def refresh_for(session, listing) -> None:
+    refresh_many(session, [listing])
+
+
+refresh_for_stream = refresh_for
+refresh_for_need = refresh_for
+
+
+# -- the full refresh ---------------------------------------------------------
+
+def _matchable_ids(session, model) -> list[int]:
+    return list(session.scalars(sa.select(model.id).where(_matchable(model)).order_by(model.id)))
+
+
+def refresh_all(session, progress=None, commit=None) -> int:
+    """Rank every matchable listing again in chunks, each committed (``commit``, default
+    the session's), resuming an interrupted run where it stopped. ``progress(phase,
+    done, total)`` is called after each chunk. Returns the matches kept."""
+    progress = progress or (lambda phase, done, total: None)
+    commit = commit or session.commit
+    run = session.scalar(sa.select(MatchRefresh).where(MatchRefresh.finished_at.is_(None))
+                         .order_by(MatchRefresh.id.desc()).limit(1))
+    if run is None:
+        run = MatchRefresh(phase="needs", last_id=0, done=0, total=0)
+        session.add(run)
+    # A fresh fit on every listing: the nightly refresh also renews the vocabulary.
+    live = matching.live.LiveMatcher(engine_streams(session), engine_needs(session))
+    engine.adopt(session, live)
+    if run.phase == "needs" and run.last_id == 0:
+        stream_ids, need_ids = sa.select(SideStream.id).where(_matchable(SideStream)),             sa.select(MaterialNeed.id).where(_matchable(MaterialNeed))
+        session.execute(sa.delete(Match).where(
+            sa.or_(Match.side_stream_id.not_in(stream_ids), Match.need_id.not_in(need_ids))))
+        session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.not_in(stream_ids)))
+    if run.phase == "needs":
+        ids = [int(n) for n in live.needs]
+        run.total = len(ids)
+        for chunk in _chunks(sorted(i for i in ids if i > run.last_id), NEEDS_PER_CHUNK):
+            ranked = live.base.rank_all(top=TOP_PER_NEED, needs=[live.needs[str(i)] for i in chunk])
+            _write_lists(session, "need", {int(n): found for n, found in ranked.items()})
+            _advance(session, run, chunk, commit, progress)
+        _next_phase(session, run, "streams", len(live.stream_ids()), commit)
+    if run.phase == "streams":
+        ids = sorted(int(s) for s in live.stream_ids())
+        for chunk in _chunks([i for i in ids if i > run.last_id], STREAMS_PER_CHUNK):
+            ranked = live.rank_needs([str(i) for i in chunk], top=TOP_PER_STREAM)
+            _write_lists(session, "stream", {int(s): found for s, found in ranked.items()})
+            _advance(session, run, chunk, commit, progress)
+        _next_phase(session, run, "ideas", len(ids), commit)
+    if run.phase == "ideas":
+        ids = sorted(int(s) for s in live.stream_ids())
+        for chunk in _chunks([i for i in ids if i > run.last_id], STREAMS_PER_CHUNK):
+            _write_ideas(session, live.pairing_ideas([str(i) for i in chunk], top=IDEAS_PER_STREAM))
+            _advance(session, run, chunk, commit, progress)
+        run.phase, run.finished_at = "done", utcnow()
+        session.execute(sa.delete(ListingChange).where(
+            ListingChange.changed_at < utcnow() - timedelta(days=CHANGES_KEPT_DAYS)))
+        commit()
+    return session.scalar(sa.select(sa.func.count()).select_from(Match))
+
+
+def _advance(session, run: MatchRefresh, chunk, commit, progress) -> None:
+    run.last_id = max(chunk)
+    run.done += len(chunk)
+    session.flush()
+    commit()
+    progress(run.phase, run.done, run.total)
+
+
+def _next_phase(session, run: MatchRefresh, phase: str, total: int, commit) -> None:
+    run.phase, run.last_id, run.done, run.total = phase, 0, 0, total
+    session.flush()
+    commit()
 
 
 # -- reading matches --------------------------------------------------------
@@ -293,25 +430,37 @@ def can_see_matches(listing, viewer) -> bool:
     return listing.is_owned_by(viewer) or _is_broker(viewer)
 
 
-def matches_for_listing(session, listing, viewer, limit: int = 10) -> list[MatchView]:
+def _matches_query(listing):
+    """(query of a listing's stored matches with a published counterpart, counterpart of a
+    row, loader option)."""
+    if isinstance(listing, SideStream):
+        return (sa.select(Match).join(MaterialNeed, MaterialNeed.id == Match.need_id)
+                .where(Match.side_stream_id == listing.id, MaterialNeed.status.in_(SEARCHABLE_STATUSES)),
+                lambda m: m.need,
+                orm.selectinload(Match.need).selectinload(MaterialNeed.organisation))
+    return (sa.select(Match).join(SideStream, SideStream.id == Match.side_stream_id)
+            .where(Match.need_id == listing.id, SideStream.status.in_(SEARCHABLE_STATUSES)),
+            lambda m: m.side_stream,
+            orm.selectinload(Match.side_stream).selectinload(SideStream.organisation))
+
+
+def count_matches(session, listing, viewer) -> int:
+    """How many stored matches the listing has with published counterparts (by SQL)."""
+    if not can_see_matches(listing, viewer):
+        return 0
+    query, _, _ = _matches_query(listing)
+    return session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+
+
+def matches_for_listing(session, listing, viewer, limit: int = 10, offset: int = 0) -> list[MatchView]:
+    """One page of a listing's matches, best first: the stored rows in SQL order, the
+    counterparts loaded in one more query, those the reader may not see left out."""
     if not can_see_matches(listing, viewer):
         return []
-    if isinstance(listing, SideStream):
-        query = sa.select(Match).where(Match.side_stream_id == listing.id)
-        counterpart_of = lambda m: m.need  # noqa: E731
-        option = orm.selectinload(Match.need).selectinload(MaterialNeed.organisation)
-    else:
-        query = sa.select(Match).where(Match.need_id == listing.id)
-        counterpart_of = lambda m: m.side_stream  # noqa: E731
-        option = orm.selectinload(Match.side_stream).selectinload(SideStream.organisation)
-    views = []
-    for match in session.scalars(query.options(option).order_by(Match.score.desc())):
-        counterpart = counterpart_of(match)
-        if counterpart.is_visible_to(viewer) and counterpart.status in SEARCHABLE_STATUSES:
-            views.append(present(match, counterpart, viewer))
-        if len(views) >= limit:
-            break
-    return views
+    query, counterpart_of, option = _matches_query(listing)
+    rows = session.scalars(query.options(option).order_by(Match.score.desc(), Match.id)
+                           .offset(offset).limit(limit))
+    return [present(m, counterpart_of(m), viewer) for m in rows if counterpart_of(m).is_visible_to(viewer)]
 
 
 @dataclass
@@ -325,42 +474,56 @@ class IdeaView:
     needs_nearby: list[MatchView]
 
 
+# Buyers shown under each idea: the best of the stream's stored matches for that use.
+NEEDS_PER_IDEA = 4
+
+
 def pairing_ideas(session, stream: SideStream, viewer, language: str, top: int = 5) -> list[IdeaView]:
-    """The uses a stream could serve, for its owner and the brokers."""
-    if not can_see_matches(stream, viewer):
-        return []
-    records = engine_streams(session, ids=[stream.id])
-    if not records:
-        return []
-    needs = engine_needs(session)
-    ideas = matching.Matcher().fit(records, needs).pairing_ideas(str(stream.id), top=top)
-    need_rows = {
-        n.id: n for n in session.scalars(
-            sa.select(MaterialNeed).where(
-                MaterialNeed.id.in_([int(m.need_id) for i in ideas for m in i.needs_nearby])
-            )
-        )
-    }
-    views = []
+    """The uses a stream could serve, for its owner and the brokers, as stored by the last
+    ranking, with the buyers of each use among the stream's stored matches."""
+    return ideas_for_streams(session, [stream], viewer, language, top).get(stream.id, [])
+
+
+def ideas_for_streams(session, streams, viewer, language: str, top: int = 5) -> dict[int, list[IdeaView]]:
+    """{stream id: its ideas} for several streams in three queries."""
+    ids = [s.id for s in streams if can_see_matches(s, viewer)]
+    if not ids:
+        return {}
+    rank = sa.func.row_number().over(partition_by=PairingIdea.side_stream_id,
+                                     order_by=PairingIdea.position).label("rank")
+    ranked = sa.select(PairingIdea.id, rank).where(PairingIdea.side_stream_id.in_(ids)).subquery()
+    ideas = list(session.scalars(
+        sa.select(PairingIdea).join(ranked, ranked.c.id == PairingIdea.id).where(ranked.c.rank <= top)
+        .order_by(PairingIdea.side_stream_id, PairingIdea.position)))
+    nearby = defaultdict(list)
+    for match in session.scalars(
+        sa.select(Match).join(MaterialNeed, MaterialNeed.id == Match.need_id)
+        .where(Match.side_stream_id.in_(ids), MaterialNeed.status.in_(SEARCHABLE_STATUSES),
+               MaterialNeed.application.in_({i.application for i in ideas}))
+        .options(orm.selectinload(Match.need).selectinload(MaterialNeed.organisation))
+        .order_by(Match.score.desc(), Match.id)
+    ):
+        shown = nearby[(match.side_stream_id, match.need.application)]
+        if len(shown) < NEEDS_PER_IDEA and match.need.is_visible_to(viewer):
+            shown.append(present(match, match.need, viewer))
+    out = defaultdict(list)
     for idea in ideas:
-        nearby = []
-        for result in idea.needs_nearby:
-            need = need_rows.get(int(result.need_id))
-            if need is None or not need.is_visible_to(viewer):
-                continue
-            row = Match(side_stream_id=stream.id, need_id=need.id, score=result.score,
-                        verified=result.verified, distance_km=result.distance_km,
-                        road_km=result.road_km,
-                        transport_cost_eur_per_t=result.transport_cost_eur_per_t,
-                        transport_co2_kg_per_t=result.transport_co2_kg_per_t,
-                        missing=list(result.missing),
-                        reasons=[_reason_record(r) for r in result.reasons])
-            nearby.append(present(row, need, viewer, feasible=result.feasible))
-        views.append(IdeaView(
-            application=idea.application,
-            name=idea.name_fi if language == "fi" else idea.name_en,
+        out[idea.side_stream_id].append(IdeaView(
+            application=idea.application, name=idea.name_fi if language == "fi" else idea.name_en,
             score_pct=round(idea.score * 100), feasible=idea.feasible,
-            reasons=[render_reason(_reason_record(r)) for r in idea.reasons],
-            missing=list(idea.missing), needs_nearby=nearby,
+            reasons=[render_reason(r) for r in idea.reasons], missing=list(idea.missing),
+            needs_nearby=nearby.get((idea.side_stream_id, idea.application), []),
         ))
-    return views
+    return dict(out)
+
+
+def run_full_refresh(app) -> None:
+    """The full refresh in a context and transactions of its own (after a response)."""
+    with app.app_context():
+        try:
+            refresh_all(db.session)
+        except Exception:
+            db.session.rollback()
+            log.exception("full refresh of the matches stopped; run it again to resume")
+        finally:
+            db.session.remove()

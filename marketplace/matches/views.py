@@ -1,31 +1,51 @@
 """Matches on listing pages, pairing ideas of a stream, and the refresh a broker can ask for."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, after_this_request, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import db
 from ..errors import Forbidden
 from ..models import MaterialNeed, SideStream
-from . import services
+from ..paging import page_count, page_number
+from ..deals import services as deal_services
+from . import engine, services
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+
+@bp.record_once
+def _fit_engine(state) -> None:
+    """Each process fits its engine once, at start, in the background (not in a test)."""
+    if not state.app.testing and state.app.config.get("MATCHING_FIT_AT_START"):
+        engine.fit_in_background(state.app)
+
+# Matches on one page of a listing's match list.
+MATCHES_PER_PAGE = 25
 
 
 @bp.app_context_processor
 def match_helpers():
     def listing_matches(listing, limit=10):
-        return services.matches_for_listing(db.session, listing, current_user, limit)
+        return _with_deals(services.matches_for_listing(db.session, listing, current_user, limit))
 
     def listing_ideas(stream, top=5):
-        return services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top)
+        ideas = services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top)
+        _with_deals([view for idea in ideas for view in idea.needs_nearby])
+        return ideas
 
     return {
         "listing_matches": listing_matches,
         "listing_ideas": listing_ideas,
         "can_see_matches": lambda listing: services.can_see_matches(listing, current_user),
     }
+
+
+def _with_deals(views):
+    """The open deals of the pairs shown, read in one query for the cards' deal links."""
+    deal_services.remember_open_deals([(v.match.side_stream_id, v.match.need_id) for v in views])
+    return views
 
 
 def _listing_for_matches(model, listing_id: int, refusal: str):
@@ -44,15 +64,24 @@ def stream_ideas(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,
                                   _("Pairing ideas are shown to the stream's owner and the brokers."))
     ideas = services.pairing_ideas(db.session, stream, current_user, g.get("language", "fi"), top=8)
+    _with_deals([view for idea in ideas for view in idea.needs_nearby])
     return render_template("matches/ideas.html", stream=stream, ideas=ideas)
+
+
+def _match_page(listing, kind: str):
+    page = page_number()
+    total = services.count_matches(db.session, listing, current_user)
+    views = _with_deals(services.matches_for_listing(db.session, listing, current_user, limit=MATCHES_PER_PAGE,
+                                                     offset=(page - 1) * MATCHES_PER_PAGE))
+    return render_template("matches/listing.html", listing=listing, kind=kind, views=views, page=page,
+                           pages=page_count(total, MATCHES_PER_PAGE), total=total)
 
 
 @bp.get("/needs/<int:need_id>")
 @login_required
 def need_matches(need_id: int):
     need = _listing_for_matches(MaterialNeed, need_id, _("Matches are shown to the need's owner and the brokers."))
-    views = services.matches_for_listing(db.session, need, current_user, limit=50)
-    return render_template("matches/listing.html", listing=need, kind="need", views=views)
+    return _match_page(need, "need")
 
 
 @bp.get("/streams/<int:stream_id>")
@@ -60,8 +89,7 @@ def need_matches(need_id: int):
 def stream_matches(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,
                                   _("Matches are shown to the stream's owner and the brokers."))
-    views = services.matches_for_listing(db.session, stream, current_user, limit=50)
-    return render_template("matches/listing.html", listing=stream, kind="stream", views=views)
+    return _match_page(stream, "stream")
 
 
 @bp.post("/refresh")
@@ -69,6 +97,12 @@ def stream_matches(stream_id: int):
 def refresh():
     if not current_user.is_broker:
         raise Forbidden(_("Only brokers can rank every listing again."))
-    kept = services.refresh_all(db.session)
-    flash(_("Matches ranked again: %(count)d pairings kept.", count=kept), "success")
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _when_sent(response):
+        response.call_on_close(lambda: services.run_full_refresh(app))
+        return response
+
+    flash(_("Every listing is being ranked again; the matches are renewed in a few minutes."), "success")
     return redirect(url_for("main.index"))

@@ -12,6 +12,9 @@ from .import_job import ImportJob
 from .invitation import INVITABLE_ROLES, Invitation
 from .list_of_waste import WasteCode, WasteHeading
 from .match import Match
+from .listing_change import CHANGE_KINDS, ListingChange
+from .match_refresh import REFRESH_PHASES, MatchRefresh
+from .pairing_idea import PairingIdea
 from .material_need import APPLICATIONS, MaterialNeed, Requirement
 from .organisation import Organisation, Review, Site, business_id_is_valid
 from .outbox import OutboxMessage
@@ -42,4 +45,5 @@ __all__ = [
     "ServiceProvider", "REQUEST_STATES", "ServiceRequest", "ServiceRequestMessage",
     "CLOSING_REASONS", "FREQUENCIES", "LegalEvidenceCheck", "ListingClosure", "ListingReminder",
     "PERMIT_KINDS", "Permit", "SEARCH_KINDS", "SavedSearch", "SavedSearchHit", "TransferDocument",
+    "CHANGE_KINDS", "ListingChange", "REFRESH_PHASES", "MatchRefresh", "PairingIdea",
 ]

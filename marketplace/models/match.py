@@ -11,6 +11,8 @@ from .base import Base, utcnow
 class Match(Base):
     """A feasible pairing of a side stream and a material need, as the engine last ranked it.
 
+    A row is kept while the need is among the stream's best (``for_stream``) or the stream
+    among the need's best (``for_need``); each side's list is ranked again on its own.
     ``reasons`` keeps the engine's reasons untranslated ({template, params, ok, source})
     so that each reader gets them in their own language. ``first_seen_at`` stays from the
     first ranking: it is what makes a pairing "new" for brokers and digests."""
@@ -38,6 +40,8 @@ class Match(Base):
     missing: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
     reasons: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
     rules: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
+    for_stream: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
+    for_need: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
     first_seen_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow, index=True)
     computed_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marketplace.compliance.receiver import mara_codes, receiver_requirements
 from marketplace.db import db
+from marketplace.matches.services import refresh_all
 from marketplace.models import SideStream
 
 
@@ -25,11 +26,13 @@ def test_what_the_receiver_needs(app, make):
         assert receiver_requirements(db.session.get(SideStream, by_product.id), "earth_construction") == []
 
 
-def test_the_ideas_page_says_it(client, auth, make):
+def test_the_ideas_page_says_it(app, client, auth, make):
     organisation = make.organisation()
     make.user(organisation, email="owner@example.fi", language="en")
     stream = make.stream(organisation, title="Fly ash", category="ash", ewc_code="10 01 02", legal_status="waste",
                          values={"SiO2": 40.0, "Al2O3": 20.0, "CaO": 10.0})
+    with app.app_context():  # pages read the ideas the last ranking stored
+        refresh_all(db.session)
     auth.login("owner@example.fi")
     page = client.get(f"/matches/streams/{stream.id}/ideas").text
     assert "What the receiver would need:" in page

@@ -124,6 +124,7 @@ def test_matches_are_not_shown_to_third_parties(app, make):
 def test_pairing_ideas_name_the_uses_and_the_buyer_nearby(app, make):
     supplier, buyer, stream, need = setup_pair(make)
     owner = make.user(supplier)
+    refresh(app)
     with app.app_context():
         from marketplace.models import User
 

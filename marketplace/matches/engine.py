@@ -1,0 +1,126 @@
+"""The fitted engine of this process: built once from the database, shared by every
+request of the process, kept current listing by listing.
+
+Each worker process holds one ``LiveMatcher`` (matching/live.py). A process that
+changes listings writes a ``ListingChange`` row beside the change and applies it to its
+own engine; the other processes read the rows above the last one they applied before
+they use their engine (one query on the primary key), reload those listings and apply
+them too. Nothing here refits the whole engine except the first build of the process
+and a new day (listings past their period leave matching at midnight).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from matching.live import LiveMatcher
+
+from ..db import db
+from ..models import ListingChange
+from .records import engine_needs, engine_streams
+
+# Change rows may commit out of their numbering order (two transactions at once): the
+# rows this far below the last one seen are read again, and only the unseen applied.
+LOOKBACK = 200
+
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProcessEngine:
+    live: LiveMatcher
+    built_on: date
+    last_change: int
+    seen: set = field(default_factory=set)
+
+
+def _state() -> ProcessEngine | None:
+    return current_app.extensions.get("sivuvirta.matching")
+
+
+def _last_change(session) -> int:
+    return session.scalar(sa.select(sa.func.max(ListingChange.id))) or 0
+
+
+def build(session) -> ProcessEngine:
+    """Fit the process's engine on every matchable listing."""
+    last = _last_change(session)
+    state = ProcessEngine(LiveMatcher(engine_streams(session), engine_needs(session)),
+                          built_on=date.today(), last_change=last)
+    current_app.extensions["sivuvirta.matching"] = state
+    return state
+
+
+def current(session) -> LiveMatcher:
+    """This process's engine, with every change other processes recorded applied."""
+    with _lock:
+        state = _state()
+        if state is None or state.built_on != date.today():
+            return build(session).live
+        rows = session.execute(
+            sa.select(ListingChange.id, ListingChange.kind, ListingChange.listing_id)
+            .where(ListingChange.id > state.last_change - LOOKBACK)
+        ).all()
+        fresh = [r for r in rows if r.id not in state.seen]
+        if fresh:
+            _apply(session, state.live,
+                   {r.listing_id for r in fresh if r.kind == "stream"},
+                   {r.listing_id for r in fresh if r.kind == "need"})
+        _mark_seen(state, [r.id for r in rows])
+        return state.live
+
+
+def _mark_seen(state: ProcessEngine, ids) -> None:
+    if ids:
+        state.last_change = max(state.last_change, max(ids))
+    state.seen = {i for i in state.seen | set(ids) if i > state.last_change - LOOKBACK}
+
+
+def _apply(session, live: LiveMatcher, stream_ids, need_ids) -> None:
+    """Reload these listings: those still matchable replace their rows, the others leave."""
+    streams = engine_streams(session, ids=sorted(stream_ids)) if stream_ids else []
+    needs = engine_needs(session, ids=sorted(need_ids)) if need_ids else []
+    kept_streams, kept_needs = {s.id for s in streams}, {n.id for n in needs}
+    live.update(streams=streams, needs=needs,
+                removed_streams=[str(i) for i in stream_ids if str(i) not in kept_streams],
+                removed_needs=[str(i) for i in need_ids if str(i) not in kept_needs])
+
+
+def note_changes(session, stream_ids, need_ids) -> None:
+    """Write the change rows of listings changed in this transaction: every process's
+    engine (this one's too) applies them when it next reads the rows."""
+    session.add_all([ListingChange(kind="stream", listing_id=i) for i in stream_ids]
+                    + [ListingChange(kind="need", listing_id=i) for i in need_ids])
+    session.flush()
+
+
+def fit_in_background(app) -> None:
+    """Fit this process's engine in a thread at start, so that the first save does not
+    wait for it (the pages never do: they read stored matches)."""
+    def fit():
+        with app.app_context():
+            try:
+                current(db.session)
+            except Exception:
+                log.exception("matching engine not fitted at start; the first save fits it")
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=fit, name="matching-engine", daemon=True).start()
+
+
+def forget() -> None:
+    """Drop this process's engine (after a full refresh built a new one, or in tests)."""
+    current_app.extensions.pop("sivuvirta.matching", None)
+
+
+def adopt(session, live: LiveMatcher) -> None:
+    """Keep a freshly fitted engine as this process's one."""
+    current_app.extensions["sivuvirta.matching"] = ProcessEngine(
+        live, built_on=date.today(), last_change=_last_change(session))
