@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from matching import vocabulary as V
 
+from .. import redaction
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
@@ -19,7 +20,6 @@ from ..models import Attachment, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, services
 from .forms import NeedForm, StreamForm, set_site_choices
 from .knowledge import legal_limits, prefill_requirements
-from .records import listing_ref
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
 from .values import major_components, ordered_keys, parse_lab_report
 from ..compliance import evidence as compliance_evidence
@@ -153,7 +153,8 @@ def _detail(cls, listing_id: int):
     lat, lon = listing.location_for(current_user)
     context = {"listing": listing, "kind": _kind_of(cls), "details": details, "owner": owner,
                "lat": lat, "lon": lon, "can_edit": listing.can_edit(current_user),
-               "may_publish": services.may_publish(current_user), "ref": listing_ref(listing)}
+               "may_publish": services.may_publish(current_user),
+               "ref": redaction.reference(listing, current_user)}
     if details:
         context["attachments"] = db.session.scalars(
             sa.select(Attachment).where(

@@ -11,14 +11,13 @@ from sqlalchemy import orm
 
 import matching
 
+from .. import redaction
 from ..models import MaterialNeed, Match, MeasuredValue, Organisation, SideStream, WasteCode
 from ..models.base import utcnow
 from ..models.listing import SEARCHABLE_STATUSES, _is_broker
 
 # How many matches are kept for each listing, on each side.
 TOP_PER_LISTING = 20
-# Where the reader may not see where a listing is, distances are rounded to this many km.
-HIDDEN_DISTANCE_STEP_KM = 10
 
 
 def _matchable(model, today=None):
@@ -35,13 +34,14 @@ def _matchable(model, today=None):
 
 
 def engine_streams(session, ids=None, today=None) -> list[matching.Stream]:
-    """Side streams as engine records, with every measured value, in two narrow SELECTs."""
+    """Side streams as engine records, with every measured value, in two narrow SELECTs.
+    A hidden stream stands at its approximate place (``redaction.matching_place``)."""
     query = (
         sa.select(
             SideStream.id, SideStream.title, SideStream.description, SideStream.category,
             SideStream.ewc_code, WasteCode.hazardous, SideStream.legal_status,
             SideStream.quantity_t_per_year, SideStream.price_eur_per_t, SideStream.industry,
-            SideStream.place, SideStream.lat, SideStream.lon,
+            SideStream.place, *redaction.matching_place_columns(SideStream),
         )
         .outerjoin(WasteCode, WasteCode.code == SideStream.ewc_code)
         .where(_matchable(SideStream, today))
@@ -113,9 +113,10 @@ def engine_need(need: MaterialNeed, permit_codes=None, hazardous=None) -> matchi
         accepts_waste, permitted = bool(permit_codes), (tuple(permit_codes) or None)
     if permitted is not None:
         permitted = _engine_codes(permitted, hazardous)
+    lat, lon = redaction.matching_place(need)
     return matching.Need(
         id=str(need.id), title=need.title, application=need.application,
-        description=need.description or "", lat=need.lat, lon=need.lon,
+        description=need.description or "", lat=lat, lon=lon,
         requirements=tuple(
             matching.Requirement(property=r.property, min=r.min, max=r.max, per=r.per,
                                  note=r.note or None)
@@ -231,6 +232,7 @@ class MatchView:
     organisation_name: str | None
     distance_km: float
     road_km: float
+    transport: redaction.Transport | None = None
     reasons: list[tuple[str, str]] = field(default_factory=list)
     details_hidden: bool = False
     feasible: bool = True
@@ -250,21 +252,20 @@ def render_reason(record: dict) -> tuple[str, str]:
     return reason.render(gettext), kind
 
 
-def _rounded(km: float) -> float:
-    return max(HIDDEN_DISTANCE_STEP_KM, round(km / HIDDEN_DISTANCE_STEP_KM) * HIDDEN_DISTANCE_STEP_KM)
-
-
 def present(match: Match, counterpart, viewer, feasible: bool = True) -> MatchView:
-    """Hide what the counterpart's visibility hides from this reader."""
-    reveals = counterpart.reveals_owner_to(viewer)
+    """Hide what the counterpart's visibility hides from this reader: its owner, and the
+    distances, cost and CO2 in the numbers and in the reasons' text alike."""
+    reveals = redaction.owner_shown(counterpart, viewer)
     details = counterpart.shows_details_to(viewer)
+    numbers = redaction.transport(match, reveals)
     return MatchView(
         match=match,
         counterpart=counterpart,
         organisation_name=counterpart.organisation.name if reveals else None,
-        distance_km=match.distance_km if reveals else _rounded(match.distance_km),
-        road_km=match.road_km if reveals else _rounded(match.road_km),
-        reasons=[render_reason(r) for r in match.reasons] if details else [],
+        distance_km=numbers.distance_km,
+        road_km=numbers.road_km,
+        transport=numbers,
+        reasons=[render_reason(redaction.reason_record(r, numbers)) for r in match.reasons] if details else [],
         details_hidden=not details,
         feasible=feasible,
     )
@@ -314,7 +315,9 @@ def pairing_ideas(session, stream: SideStream, viewer, language: str, top: int =
     records = engine_streams(session, ids=[stream.id])
     if not records:
         return []
-    needs = engine_needs(session)
+    # Only the needs the reader may see count (a brokered need's existence is the Center's).
+    visible = set(session.scalars(sa.select(MaterialNeed.id).where(MaterialNeed.visible_to_clause(viewer))))
+    needs = [n for n in engine_needs(session) if int(n.id) in visible]
     ideas = matching.Matcher().fit(records, needs).pairing_ideas(str(stream.id), top=top)
     need_rows = {
         n.id: n for n in session.scalars(

@@ -24,8 +24,7 @@ from marketplace.models import (
     ProviderService, ServiceProvider, ServiceRequest, SideStream, Site,
 )
 from marketplace.models.listing import great_circle_km
-# How far the approximate place of a hidden listing keeps from any of its owner's sites.
-MIN_KM_FROM_OWNER_SITES = 5.0
+from marketplace.redaction import MIN_KM_FROM_OWNER_SITES
 from matching import weights as W
 from tests.security import world as sweep
 from tests.security.world import login
