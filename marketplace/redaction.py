@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -45,7 +46,10 @@ MIN_KM_FROM_OWNER_SITES = 5.0
 # The cell the approximate place stands for holds places of at least this many other
 # organisations, or has been widened MAX_WIDENINGS times (each doubles its sides).
 CROWD = 2
-MAX_WIDENINGS = 3
+MAX_WIDENINGS = 2
+# How far from its approximate place a listing saved before places were chosen may lie:
+# the half-diagonal of a 0.1 x 0.2 degree cell at 65 degrees north, rounded up.
+GRID_RADIUS_KM = 7.0
 # Where the reader may not see where a listing is, distances are rounded to this many km.
 HIDDEN_DISTANCE_STEP_KM = 10
 
@@ -229,7 +233,7 @@ def _before_flush(session, _context, _instances) -> None:
         return
     with session.no_autoflush:
         moved = [l for l in listings if l in session.new or _moved(l, ("lat", "lon", "organisation_id"))]
-        to_place = [l for l in listings if l.visibility != "public" and (l.approx_lat is None or l in moved)]
+        to_place = [l for l in listings if (l.visibility or "public") != "public" and (l.approx_lat is None or l in moved)]
         new_places = [(l.organisation_id, (l.lat, l.lon)) for l in moved]
         new_places += [(s.organisation_id, _site_point(s)) for s in sites
                        if (s in session.new or _moved(s, ("location",))) and _site_point(s) is not None]
@@ -255,6 +259,11 @@ def install(app) -> None:
     app.add_template_global(shown_file_name, "file_name")
     app.add_template_global(lambda deal, attachment, reader: shown_file_name(
         attachment, deal_file_revealed(deal, attachment, reader), titled=False), "deal_file_name")
+
+
+def radius_km(listing) -> float:
+    """How far from its shown approximate place the listing may lie, km."""
+    return listing.approx_radius_km or GRID_RADIUS_KM
 
 
 # -- matches --------------------------------------------------------------------------
@@ -367,8 +376,23 @@ def stripped(data: bytes, content_type: str) -> bytes:
     return data
 
 
+# A PDF pypdf cannot read is cleaned in place: the strings of the document information
+# keys and the XMP packet overwritten with spaces of the same length (offsets stay right).
+_PDF_INFO = re.compile(rb"(/(?:Author|Creator|Producer|Title|Subject|Keywords)\s*)(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)")
+_XMP = re.compile(rb"<x:xmpmeta.*?</x:xmpmeta>", re.DOTALL)
+
+
+def _blanked(match: re.Match, group: int = 0) -> bytes:
+    text = match.group(group)
+    return text[:1] + b" " * (len(text) - 2) + text[-1:]
+
+
 def _stripped_pdf(data: bytes) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    except Exception:  # pypdf raises many kinds on broken files; clean the bytes instead
+        data = _PDF_INFO.sub(lambda m: m.group(1) + _blanked(m, 2), data)
+        return _XMP.sub(lambda m: b" " * len(m.group(0)), data)
     writer.metadata = None
     writer._root_object.pop(NameObject("/Metadata"), None)
     for page in writer.pages:

@@ -154,7 +154,7 @@ def _detail(cls, listing_id: int):
     context = {"listing": listing, "kind": _kind_of(cls), "details": details, "owner": owner,
                "lat": lat, "lon": lon, "can_edit": listing.can_edit(current_user),
                "may_publish": services.may_publish(current_user),
-               "ref": redaction.reference(listing, current_user)}
+               "ref": redaction.reference(listing, current_user), "radius_km": redaction.radius_km(listing)}
     if details:
         context["attachments"] = db.session.scalars(
             sa.select(Attachment).where(
