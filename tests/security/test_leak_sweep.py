@@ -21,7 +21,7 @@ from scipy.optimize import least_squares
 from marketplace.db import db
 from marketplace.models import (
     Activity, Attachment, Deal, ImportJob, MaterialNeed, Organisation, OutboxMessage, Permit,
-    ProviderService, ServiceProvider, ServiceRequest, SideStream, Site,
+    ProviderService, ServiceProvider, ServiceRequest, ServiceRequestMessage, SideStream, Site,
 )
 from marketplace.models.listing import great_circle_km
 from marketplace.redaction import MIN_KM_FROM_OWNER_SITES
@@ -146,18 +146,24 @@ def test_no_mail_to_others_gives_away_what_hidden_listings_hide(app, world):
 
 
 def test_files_reach_others_with_a_neutral_name_and_no_metadata(app, world):
-    """The listing's documents and the deal thread's file, fetched by the outsider before
-    any introduction: the sweep of routes reads them too; here they must also be there."""
+    """The listing's documents, the deal thread's file and the service request's file,
+    fetched by the outsider (the deal's buyer before any introduction, the laboratory asked
+    for a test): the sweep of routes reads them too; here they must also be there."""
     client = login(app, world.outsider_member)
     with app.app_context():
         listing_files = list(db.session.scalars(sa.select(Attachment.id).where(
             Attachment.side_stream_id == world.stream_anonymous.id)))
         thread_files = list(db.session.scalars(sa.select(Attachment.id).where(
             Attachment.deal_message_id.is_not(None))))
+        request_files = list(db.session.execute(
+            sa.select(ServiceRequest.id, Attachment.id)
+            .join(ServiceRequestMessage, ServiceRequestMessage.request_id == ServiceRequest.id)
+            .join(Attachment, Attachment.service_request_message_id == ServiceRequestMessage.id)))
         db.session.remove()
     fetched = [client.get(f"/attachments/{i}") for i in listing_files]
     fetched += [client.get(f"/deals/{world.deal_id}/files/{i}") for i in thread_files]
-    assert len(fetched) == 3 and all(r.status_code == 200 for r in fetched)
+    fetched += [client.get(f"/providers/requests/{r}/files/{i}") for r, i in request_files]
+    assert len(fetched) == 4 and all(r.status_code == 200 for r in fetched)
     for response in fetched:
         disposition = response.headers["Content-Disposition"]
         assert "Hiddenhold" not in disposition and "Murkmoor" not in disposition

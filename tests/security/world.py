@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from marketplace.db import db
 from marketplace.models import ApiToken, Site
 from marketplace.models.api_token import PREFIX_LENGTH, hash_token, new_token_secret
+from tests.providers.helpers import make_provider
 
 PASSWORD = "correct horse battery staple"
 
@@ -142,6 +143,7 @@ def login(app, user):
 
 
 def build(app, make) -> World:
+    """Needs the ``make`` factory (tests.factories) and makes everything through it or the site."""
     w = World()
     w.owner = make.organisation(name=OWNER_NAME, lat=SITE_PLACE[0], lon=SITE_PLACE[1], place="Murkmoor")
     with app.app_context():
@@ -180,11 +182,11 @@ def build(app, make) -> World:
             values={"SiO2": 35.0, "Al2O3": 20.0, "MgO": 10.0, "CaO": 5.0}))
     w.tokens = {"outsider_token": _token(app, w.outsider_member),
                 "unverified_token": _token(app, w.unverified_member)}
-    _fill_exits(app, w)
+    _fill_exits(app, make, w)
     return w
 
 
-def _fill_exits(app, w: World) -> None:
+def _fill_exits(app, make, w: World) -> None:
     """Saved searches, matches, a deal with a file, documents: what mails and pages carry."""
     from marketplace.alerts import services as alerts
     from marketplace.deals import services as deals
@@ -216,6 +218,13 @@ def _fill_exits(app, w: World) -> None:
         send_digests(now=later, min_score=0.0)
         db.session.commit()
         db.session.remove()
+    # The outsider is also a laboratory the owner asks for a test, sending its analysis.
+    provider = make_provider(make, w.outsider)
+    response = owner.post(f"/providers/services/{provider.services[0].id}/request", data={
+        "stream": w.stream_anonymous.id, "keys": "leach:Mo", "body": "Please test.", "share_title": "y",
+        "files": [(io.BytesIO(pdf_with_author(OWNER_NAME, SITE_NAME)), FILE_NAME)]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.status_code
     response = owner.post(f"/deals/{w.deal_id}/messages", data={
         "body": "Our analysis is attached.",
         "files": [(io.BytesIO(pdf_with_author(OWNER_NAME, SITE_NAME)), FILE_NAME)]},
