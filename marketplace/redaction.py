@@ -251,14 +251,16 @@ def _before_flush(session, _context, _instances) -> None:
 
 def install(app) -> None:
     """Listen on every session (the app's, the CLI's, the tests'), once; give templates
-    ``shown_place(listing)`` (the place text the signed-in reader may see), ``file_name``
-    and ``deal_file_name`` (a file's name as its reader may see it)."""
+    ``shown_place(listing)`` (the place text the signed-in reader may see), ``file_name``,
+    ``deal_file_name`` and ``request_file_name`` (a file's name as its reader may see it)."""
     if not event.contains(orm.Session, "before_flush", _before_flush):
         event.listen(orm.Session, "before_flush", _before_flush)
     app.add_template_global(lambda listing: place_text(listing, current_user), "shown_place")
     app.add_template_global(shown_file_name, "file_name")
     app.add_template_global(lambda deal, attachment, reader: shown_file_name(
         attachment, deal_file_revealed(deal, attachment, reader), titled=False), "deal_file_name")
+    app.add_template_global(lambda service_request, attachment, reader: shown_file_name(
+        attachment, request_file_revealed(service_request, attachment, reader), titled=False), "request_file_name")
 
 
 def radius_km(listing) -> float:
@@ -349,6 +351,17 @@ def deal_file_revealed(deal, attachment, reader) -> bool:
     """A thread file reaches the other party of a deal under the uploader's name for it and
     with its metadata only once the broker has introduced the parties."""
     if _is_broker(reader) or deal.is_introduced:
+        return True
+    uploader = attachment.uploaded_by
+    if uploader is None or uploader.is_broker:
+        return True
+    return reader is not None and getattr(reader, "organisation_id", None) == uploader.organisation_id
+
+
+def request_file_revealed(service_request, attachment, reader) -> bool:
+    """A file in a service request's thread reaches the provider under the uploader's name
+    for it and with its metadata only where the provider may know the stream's owner."""
+    if _is_broker(reader) or owner_shown(service_request.side_stream, reader):
         return True
     uploader = attachment.uploaded_by
     if uploader is None or uploader.is_broker:
