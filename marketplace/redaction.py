@@ -41,7 +41,8 @@ from .models.listing import APPROXIMATE_LAT_STEP, APPROXIMATE_LON_STEP, _is_brok
 
 # The approximate place of a hidden listing lies at least this far from every place of its
 # owner (its sites and its listings' exact places), so that it never points at the owner's
-# works (issue 13, finding 8: 2.6 km from the owner's only site).
+# works (a grid centre 2.6 km from an owner's only site, where its public listings stood,
+# named the owner of its anonymous one).
 MIN_KM_FROM_OWNER_SITES = 5.0
 # The cell the approximate place stands for holds places of at least this many other
 # organisations, or has been widened MAX_WIDENINGS times (each doubles its sides).
@@ -69,7 +70,7 @@ def place_text(listing, reader, revealed: bool | None = None) -> str:
 def public_ref(listing) -> str:
     """An opaque, stable reference for a listing whose owner is hidden: a keyed hash of its
     kind and id, so that neither the owner's reference nor the order of ids shows."""
-    kind = "stream" if isinstance(listing, SideStream) or listing.__tablename__ == "side_stream" else "need"
+    kind = "stream" if listing.__tablename__ == "side_stream" else "need"
     key = current_app.config["SECRET_KEY"].encode()
     digest = hmac.new(key, f"listing:{kind}:{listing.id}".encode(), hashlib.sha256).digest()
     return "L-" + base64.b32encode(digest[:10]).decode().lower()
