@@ -132,11 +132,24 @@ def _candidates(cell) -> list[tuple[float, float]]:
     return sorted(points, key=lambda p: (round(great_circle_km(*p, *centre), 6), p))
 
 
+def _around(places, cell) -> list[tuple[float, float]]:
+    """The places that may lie within the minimum distance of a point of the cell (a box
+    test first: an owner may have thousands of listings, most of them far away)."""
+    south, west, north, east = cell
+    d_lat = MIN_KM_FROM_OWNER_SITES / 110.5
+    d_lon = MIN_KM_FROM_OWNER_SITES / (111.32 * max(0.05, math.cos(math.radians(max(abs(south), abs(north))))))
+    return [p for p in places if south - d_lat <= p[0] <= north + d_lat and west - d_lon <= p[1] <= east + d_lon]
+
+
+def _nearest_km(point, places) -> float:
+    return min((great_circle_km(*point, *o) for o in places), default=math.inf)
+
+
 def approximate_place(lat: float, lon: float, owner_places, others_in) -> ApproximatePlace:
     """The place shown for a hidden listing at (lat, lon).
 
     ``owner_places``: (lat, lon) of every site and listing of the owner (this one included);
-    ``others_in(cell)``: how many other organisations have a place in a cell. The cell is
+    ``others_in(cell)``: how many other organisations have a site in a cell. The cell is
     widened until it holds ``CROWD`` others; the point is the first of its lattice points at
     least ``MIN_KM_FROM_OWNER_SITES`` from every owner place (widening further when none is);
     the radius reaches the cell's farthest corner, so the listing lies within it."""
@@ -146,13 +159,13 @@ def approximate_place(lat: float, lon: float, owner_places, others_in) -> Approx
         cell = cell_of(lat, lon, widenings)
         if widenings < MAX_WIDENINGS and others_in(cell) < CROWD:
             continue
-        far = [p for p in _candidates(cell)
-               if min(great_circle_km(*p, *o) for o in owner_places) >= MIN_KM_FROM_OWNER_SITES]
+        near = _around(owner_places, cell)
+        far = [p for p in _candidates(cell) if _nearest_km(p, near) >= MIN_KM_FROM_OWNER_SITES]
         if far:
             point = far[0]
             break
     if point is None:  # the owner's places fill the widest cell: its point farthest from them
-        point = max(_candidates(cell), key=lambda p: min(great_circle_km(*p, *o) for o in owner_places))
+        point = max(_candidates(cell), key=lambda p: _nearest_km(p, owner_places))
     south, west, north, east = cell
     radius = max(great_circle_km(*point, c_lat, c_lon) for c_lat in (south, north) for c_lon in (west, east))
     return ApproximatePlace(round(point[0], 4), round(point[1], 4), float(math.ceil(radius)))
@@ -169,17 +182,18 @@ def _owner_places(session, organisation_id: int) -> list[tuple[float, float]]:
 
 
 def _others_counter(session, organisation_id: int):
+    """How many other organisations have a site in a cell. Sites, not listings: where the
+    organisations are is what the cell must not narrow to one, and the site table is
+    small (a query per widening, not a scan of every listing)."""
+    counted: dict[tuple, int] = {}
+
     def others_in(cell) -> int:
-        south, west, north, east = cell
-        found = set()
-        for cls in (SideStream, MaterialNeed):
-            found.update(session.scalars(sa.select(cls.organisation_id).distinct().where(
-                cls.lat.between(south, north), cls.lon.between(west, east),
-                cls.organisation_id != organisation_id)))
-        found.update(session.scalars(sa.select(Site.organisation_id).distinct().where(
-            sa.func.ST_Y(Site.location).between(south, north), sa.func.ST_X(Site.location).between(west, east),
-            Site.organisation_id != organisation_id)))
-        return len(found)
+        if cell not in counted:
+            south, west, north, east = cell
+            counted[cell] = session.scalar(sa.select(sa.func.count(sa.distinct(Site.organisation_id))).where(
+                sa.func.ST_Y(Site.location).between(south, north), sa.func.ST_X(Site.location).between(west, east),
+                Site.organisation_id != organisation_id))
+        return counted[cell]
     return others_in
 
 
@@ -207,6 +221,12 @@ def place_listing(session, listing, owner_places=None) -> None:
     places = owner_places + [(listing.lat, listing.lon)]
     shown = approximate_place(listing.lat, listing.lon, places, _others_counter(session, listing.organisation_id))
     listing.approx_lat, listing.approx_lon, listing.approx_radius_km = shown.lat, shown.lon, shown.radius_km
+
+
+def _hides_any(session, organisation_id: int) -> bool:
+    return any(session.scalar(sa.select(sa.exists().where(cls.organisation_id == organisation_id,
+                                                          cls.visibility != "public")))
+               for cls in (SideStream, MaterialNeed))
 
 
 def _neighbours(session, organisation_id: int, lat: float, lon: float) -> list:
@@ -238,7 +258,12 @@ def _before_flush(session, _context, _instances) -> None:
         new_places = [(l.organisation_id, (l.lat, l.lon)) for l in moved]
         new_places += [(s.organisation_id, _site_point(s)) for s in sites
                        if (s in session.new or _moved(s, ("location",))) and _site_point(s) is not None]
+        hiding = {l.organisation_id: True for l in to_place}
         for organisation_id, (lat, lon) in new_places:
+            if organisation_id not in hiding:
+                hiding[organisation_id] = _hides_any(session, organisation_id)
+            if not hiding[organisation_id]:
+                continue  # no hidden listing of this owner to keep away from its new place
             to_place += [l for l in _neighbours(session, organisation_id, lat, lon) if l not in to_place]
         owner_places: dict[int, list] = {}
         for listing in to_place:
