@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import errors, security
+    from . import errors, redaction, security
     from .db import db
     from .extensions import babel, csrf, limiter, login_manager, select_locale
 
@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    redaction.install(app)
 
     from .auth.loader import init_login
 

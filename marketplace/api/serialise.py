@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from .. import redaction
 from ..listings.records import need_to_record, stream_to_record
 from ..models import MaterialNeed, SideStream
 
@@ -18,12 +19,12 @@ from ..models import MaterialNeed, SideStream
 def _read_only(listing, viewer, endpoint: str) -> dict:
     extra = {
         "status": listing.status,
-        "location_approximate": not listing.reveals_owner_to(viewer),
-        "created_at": listing.created_at.isoformat(timespec="seconds") + "Z",
-        "updated_at": listing.updated_at.isoformat(timespec="seconds") + "Z",
+        "location_approximate": not redaction.owner_shown(listing, viewer),
+        "created_at": redaction.timestamp(listing.created_at, listing, viewer),
+        "updated_at": redaction.timestamp(listing.updated_at, listing, viewer),
         "links": {"self": url_for(endpoint, listing_id=listing.id, _external=True)},
     }
-    if listing.reveals_owner_to(viewer) and listing.external_ref:
+    if redaction.owner_shown(listing, viewer) and listing.external_ref:
         extra["external_ref"] = listing.external_ref
     return extra
 
@@ -75,8 +76,8 @@ def match_item(view, listing) -> dict:
     if revealed:
         item["counterpart"]["organisation"] = view.organisation_name
         # transport follows from the road distance, which is hidden where the owner is
-        item["transport"] = {"cost_eur_per_t": round(float(match.transport_cost_eur_per_t), 2),
-                             "co2_kg_per_t": round(float(match.transport_co2_kg_per_t), 2)}
+        item["transport"] = {"cost_eur_per_t": round(float(view.transport.cost_eur_per_t), 2),
+                             "co2_kg_per_t": round(float(view.transport.co2_kg_per_t), 2)}
     return item
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, after_this_request, flash, redirect, request, send_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import redaction
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Attachment, MaterialNeed, SideStream
@@ -40,8 +41,9 @@ def download(attachment_id):
     path = storage.path_of(attachment.sha256)
     if not path.exists():
         raise NotFound()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0, conditional=True)
+    body, name = redaction.download(path, attachment, redaction.owner_shown(attachment.listing, current_user))
+    response = send_file(body, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=name, max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

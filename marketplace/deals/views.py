@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
+from .. import redaction
 from ..db import db
 from ..errors import DomainError, InvalidInput
 from ..models import DealMessage, MaterialNeed, SideStream
@@ -211,8 +212,8 @@ def attachment(deal_id: int, attachment_id: int):
     path = path_of(item)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=True,
-                         download_name=item.filename, max_age=0)
+    body, name = redaction.download(path, item, redaction.deal_file_revealed(deal, item, current_user))
+    response = send_file(body, mimetype=item.content_type, as_attachment=True, download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

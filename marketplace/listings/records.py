@@ -16,6 +16,7 @@ from matching import contract
 from matching import vocabulary as V
 
 from ..compliance.guide import NEEDS_EVIDENCE_IF_HAZARDOUS
+from .. import redaction
 from ..models import (
     CATEGORIES, MaterialNeed, MeasuredValue, Requirement, SideStream, WasteCode,
 )
@@ -304,8 +305,8 @@ def listing_ref(listing) -> str:
 def _location(listing, viewer) -> dict:
     lat, lon = listing.location_for(viewer)
     location = {"lat": lat, "lon": lon}
-    if listing.reveals_owner_to(viewer) and listing.place:
-        location["place"] = listing.place
+    if redaction.place_text(listing, viewer):
+        location["place"] = redaction.place_text(listing, viewer)
     return location
 
 
@@ -314,10 +315,11 @@ def _drop_none(record: dict) -> dict:
 
 
 def stream_to_record(stream: SideStream, viewer) -> dict:
-    """A side stream as the contract's record, as ``viewer`` may see it: no organisation
-    and an approximate location unless revealed; values only to those shown details."""
+    """A side stream as the contract's record, as ``viewer`` may see it (``redaction``): no
+    organisation, place text or external reference (an opaque id instead) and an
+    approximate location unless revealed; values only to those shown details."""
     record = {
-        "id": listing_ref(stream),
+        "id": redaction.reference(stream, viewer),
         "title": stream.title,
         "description": stream.description,
         "organisation": stream.organisation.name if stream.reveals_owner_to(viewer) else None,
@@ -352,7 +354,7 @@ def stream_to_record(stream: SideStream, viewer) -> dict:
 
 def need_to_record(need: MaterialNeed, viewer) -> dict:
     record = {
-        "id": listing_ref(need),
+        "id": redaction.reference(need, viewer),
         "title": need.title,
         "description": need.description,
         "organisation": need.organisation.name if need.reveals_owner_to(viewer) else None,

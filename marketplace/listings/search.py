@@ -15,10 +15,10 @@ from sqlalchemy import orm
 
 from matching import vocabulary as V
 
+from .. import redaction
 from ..db import db
 from ..models import APPLICATIONS, CATEGORIES, MaterialNeed, MeasuredValue, Organisation, SideStream, Site
-from ..models.listing import (APPROXIMATE_LAT_STEP, APPROXIMATE_LON_STEP, SEARCHABLE_STATUSES, ListingRow,
-                               OrganisationRow)
+from ..models.listing import SEARCHABLE_STATUSES, ListingRow, OrganisationRow
 from ..security import parse_id, parse_page
 from . import gazetteer
 from .knowledge import application_categories
@@ -209,9 +209,6 @@ def degrees_around(lat: float, km: float) -> float:
     return max(d_lat, d_lon) * 1.01 + 1e-6
 
 
-# The approximate place (``models.listing.approximate``) lies at most half a grid cell
-# from the exact one; a frame this many degrees wider holds every approximate candidate.
-APPROXIMATION_SLACK_DEG = (APPROXIMATE_LAT_STEP / 2 + 1e-6, APPROXIMATE_LON_STEP / 2 + 1e-6)
 # A sphere's great-circle distance differs from the ellipsoid's geodesic by under 0.6 %:
 # beyond this margin of the radius the cheap one decides alone (``_distance_at_most``).
 SPHERE_MARGIN = 0.01
@@ -301,28 +298,31 @@ def within_clause(cls, lat: float, lon: float, km: float, user=None):
     if user is None or not hasattr(cls, "place_hidden_clause"):
         return sa.and_(_in_frame(cls, frame_around(lat, lon, km)), _distance_at_most(cls, lat, lon, metres))
     hidden = cls.place_hidden_clause(user)
-    return sa.and_(
-        _in_frame(cls, frame_around(lat, lon, km, APPROXIMATION_SLACK_DEG)),
-        sa.or_(sa.and_(sa.not_(hidden), _distance_at_most(cls, lat, lon, metres)),
-               sa.and_(hidden, _distance_at_most(cls, lat, lon, metres, approximate=True))),
+    return sa.or_(
+        sa.and_(_in_frame(cls, frame_around(lat, lon, km)), sa.not_(hidden), _distance_at_most(cls, lat, lon, metres)),
+        sa.and_(_in_approximate_frame(cls, frame_around(lat, lon, km)), hidden,
+                _distance_at_most(cls, lat, lon, metres, approximate=True)),
     )
+
+
+def _in_approximate_frame(cls, frame):
+    """Hidden rows whose approximate place lies in the frame (its own index: the place
+    may lie a widened cell away from the exact one, which the spatial index holds)."""
+    w, s, e, n = (float(x) for x in frame)
+    return sa.and_(cls.approx_lat.between(s, n), cls.approx_lon.between(w, e))
 
 
 def frame_clause(cls, bbox, user):
     """Rows of ``cls`` inside a map view (west, south, east, north): by the approximate
-    place where the user may not see the exact one. The spatial index first (the view
-    widened by half a grid cell); the exact test on plain columns, which the planner can
-    estimate (PostgreSQL then joins the property filters by hash, not row by row)."""
+    place where the user may not see the exact one. The spatial index first; the exact
+    test on plain columns, which the planner can estimate (PostgreSQL then joins the
+    property filters by hash, not row by row)."""
     w, s, e, n = bbox
     hidden = cls.place_hidden_clause(user)
-    slack_lat, slack_lon = APPROXIMATION_SLACK_DEG
-    return sa.and_(
-        _in_frame(cls, (w - slack_lon, s - slack_lat, e + slack_lon, n + slack_lat)),
-        sa.or_(
-            sa.and_(sa.not_(hidden), cls.lon >= w, cls.lon <= e, cls.lat >= s, cls.lat <= n),
-            sa.and_(hidden, cls.approximate_lon() >= w, cls.approximate_lon() <= e,
-                    cls.approximate_lat() >= s, cls.approximate_lat() <= n),
-        ),
+    return sa.or_(
+        sa.and_(_in_frame(cls, (w, s, e, n)), sa.not_(hidden),
+                cls.lon >= w, cls.lon <= e, cls.lat >= s, cls.lat <= n),
+        sa.and_(_in_approximate_frame(cls, (w, s, e, n)), hidden),
     )
 
 
@@ -365,6 +365,9 @@ def base_conditions(cls, f: Filters, user) -> list:
             categories = application_categories(f.application)
             if categories:
                 conditions.append(SideStream.category.in_(categories))
+        if f.ranges:
+            # values the reader may not see neither let a row in nor keep it out
+            conditions.append(redaction.values_shown_clause(SideStream, user))
         for r in f.ranges:
             value = sa.and_(MeasuredValue.side_stream_id == SideStream.id, MeasuredValue.property == r.key)
             if r.min is not None:

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from matching import vocabulary as V
 
 from ..compliance import permits
+from .. import redaction
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
@@ -25,7 +26,7 @@ from .forms import HAZARD_LABELS, ImportForm, NeedForm, StreamForm, set_site_cho
 from .importer import parse_upload
 from ..paging import page_count, page_number
 from .knowledge import legal_limits, prefill_requirements
-from .records import MATERIAL_TYPE_NAMES, known_waste_codes, listing_ref
+from .records import MATERIAL_TYPE_NAMES, known_waste_codes
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
 from .values import known_key, major_components, ordered_keys, parse_lab_report, parse_number
 
@@ -165,7 +166,8 @@ def _detail(cls, listing_id: int):
     lat, lon = listing.location_for(current_user)
     context = {"listing": listing, "kind": _kind_of(cls), "details": details, "owner": owner,
                "lat": lat, "lon": lon, "can_edit": listing.can_edit(current_user),
-               "may_publish": services.may_publish(current_user), "ref": listing_ref(listing)}
+               "may_publish": services.may_publish(current_user),
+               "ref": redaction.reference(listing, current_user), "radius_km": redaction.radius_km(listing)}
     if details:
         context["attachments"] = db.session.scalars(
             sa.select(Attachment).where(

@@ -9,6 +9,7 @@ from sqlalchemy import orm
 
 import matching
 
+from .. import redaction
 from ..compliance.permits import valid_codes_by_organisation
 from ..db import db
 from ..models import (Attachment, LegalEvidenceCheck, MaterialNeed, MeasuredValue, Organisation, SideStream,
@@ -31,6 +32,7 @@ def _matchable(model, today=None):
 
 def engine_streams(session, ids=None, today=None) -> list[matching.Stream]:
     """Side streams as engine records, with every measured value, in two narrow SELECTs.
+    A hidden stream stands at its approximate place (``redaction.matching_place``).
     A value below the laboratory's detection limit goes to ``below_detection`` (key ->
     limit), not among the measured values (contract 1.1)."""
     query = (
@@ -38,7 +40,7 @@ def engine_streams(session, ids=None, today=None) -> list[matching.Stream]:
             SideStream.id, SideStream.title, SideStream.description, SideStream.category,
             SideStream.ewc_code, WasteCode.hazardous, SideStream.legal_status,
             SideStream.quantity_t_per_year, SideStream.price_eur_per_t, SideStream.industry,
-            SideStream.place, SideStream.lat, SideStream.lon, SideStream.material_type,
+            SideStream.place, *redaction.matching_place_columns(SideStream), SideStream.material_type,
             SideStream.hazardous_properties, SideStream.legal_status_evidence, SideStream.sources,
         )
         .outerjoin(WasteCode, WasteCode.code == SideStream.ewc_code)
@@ -131,9 +133,10 @@ def engine_need(need: MaterialNeed, permit_codes=None, hazardous=None) -> matchi
         accepts_waste, permitted = bool(permit_codes), (tuple(permit_codes) or None)
     if permitted is not None:
         permitted = _engine_codes(permitted, hazardous)
+    lat, lon = redaction.matching_place(need)
     return matching.Need(
         id=str(need.id), title=need.title, application=need.application,
-        description=need.description or "", lat=need.lat, lon=need.lon,
+        description=need.description or "", lat=lat, lon=lon,
         requirements=tuple(
             matching.Requirement(property=r.property, min=r.min, max=r.max, per=r.per,
                                  note=r.note or None)

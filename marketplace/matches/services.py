@@ -19,6 +19,7 @@ from sqlalchemy import orm
 import matching
 import matching.live
 
+from .. import redaction
 from ..db import db
 from ..models import ListingChange, MaterialNeed, Match, MatchRefresh, PairingIdea, SideStream
 from ..models.base import utcnow
@@ -37,8 +38,6 @@ TOP_PER_STREAM = 10
 TOP_PER_LISTING = TOP_PER_NEED
 # Pairing ideas kept for each stream (the ideas page shows them all, the dashboard three).
 IDEAS_PER_STREAM = 8
-# Where the reader may not see where a listing is, distances are rounded to this many km.
-HIDDEN_DISTANCE_STEP_KM = 10
 # A full refresh commits after this many needs, and this many streams.
 NEEDS_PER_CHUNK = 1000
 STREAMS_PER_CHUNK = 2000
@@ -386,6 +385,7 @@ class MatchView:
     organisation_name: str | None
     distance_km: float
     road_km: float
+    transport: redaction.Transport | None = None
     reasons: list[tuple[str, str]] = field(default_factory=list)
     details_hidden: bool = False
     feasible: bool = True
@@ -405,21 +405,20 @@ def render_reason(record: dict) -> tuple[str, str]:
     return reason.render(gettext, str(get_locale() or "en")), kind
 
 
-def _rounded(km: float) -> float:
-    return max(HIDDEN_DISTANCE_STEP_KM, round(km / HIDDEN_DISTANCE_STEP_KM) * HIDDEN_DISTANCE_STEP_KM)
-
-
 def present(match: Match, counterpart, viewer, feasible: bool = True) -> MatchView:
-    """Hide what the counterpart's visibility hides from this reader."""
-    reveals = counterpart.reveals_owner_to(viewer)
+    """Hide what the counterpart's visibility hides from this reader: its owner, and the
+    distances, cost and CO2 in the numbers and in the reasons' text alike."""
+    reveals = redaction.owner_shown(counterpart, viewer)
     details = counterpart.shows_details_to(viewer)
+    numbers = redaction.transport(match, reveals)
     return MatchView(
         match=match,
         counterpart=counterpart,
         organisation_name=counterpart.organisation.name if reveals else None,
-        distance_km=match.distance_km if reveals else _rounded(match.distance_km),
-        road_km=match.road_km if reveals else _rounded(match.road_km),
-        reasons=[render_reason(r) for r in match.reasons] if details else [],
+        distance_km=numbers.distance_km,
+        road_km=numbers.road_km,
+        transport=numbers,
+        reasons=[render_reason(redaction.reason_record(r, numbers)) for r in match.reasons] if details else [],
         details_hidden=not details,
         feasible=feasible,
     )

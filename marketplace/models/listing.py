@@ -22,8 +22,10 @@ VISIBILITIES = ("public", "anonymous", "brokered")
 STATUSES = ("draft", "active", "reserved", "closed")
 SEARCHABLE_STATUSES = ("active", "reserved")
 
-# Anonymous listings show a place snapped to a grid of 0.1 degrees of latitude
-# (about 11 km) and 0.2 degrees of longitude (about 9 km at 65 degrees north).
+# Hidden listings show an approximate place in a cell of a grid of 0.1 degrees of latitude
+# (about 11 km) and 0.2 degrees of longitude (about 9 km at 65 degrees north), widened in
+# sparse areas; ``marketplace.redaction.approximate_place`` chooses it when the listing is
+# saved. A listing saved before that shows the centre of its cell.
 APPROXIMATE_LAT_STEP = 0.1
 APPROXIMATE_LON_STEP = 0.2
 
@@ -69,6 +71,11 @@ class ListingMixin:
     # the map and matching, and stays for its owner, its deals and the brokers (lifecycle).
     # Empty: no end (listings from before publication periods).
     published_until: orm.Mapped[date | None] = orm.mapped_column(default=default_published_until)
+    # The place shown where the owner is hidden (degrees), and how far from it the listing
+    # may lie (km); kept by ``marketplace.redaction`` for listings that are not public.
+    approx_lat: orm.Mapped[float | None]
+    approx_lon: orm.Mapped[float | None]
+    approx_radius_km: orm.Mapped[float | None]
 
     @orm.declared_attr
     def organisation_id(cls) -> orm.Mapped[int]:
@@ -156,6 +163,8 @@ class ListingMixin:
         caller has asked it already (a map asks both for thousands of rows)."""
         if self.reveals_owner_to(user) if revealed is None else revealed:
             return self.lat, self.lon
+        if self.approx_lat is not None and self.approx_lon is not None:
+            return self.approx_lat, self.approx_lon
         return approximate(self.lat, self.lon)
 
     @classmethod
@@ -193,11 +202,11 @@ class ListingMixin:
 
     @classmethod
     def approximate_lat(cls):
-        return sa.func.round(cls.lat / APPROXIMATE_LAT_STEP) * APPROXIMATE_LAT_STEP
+        return sa.func.coalesce(cls.approx_lat, sa.func.round(cls.lat / APPROXIMATE_LAT_STEP) * APPROXIMATE_LAT_STEP)
 
     @classmethod
     def approximate_lon(cls):
-        return sa.func.round(cls.lon / APPROXIMATE_LON_STEP) * APPROXIMATE_LON_STEP
+        return sa.func.coalesce(cls.approx_lon, sa.func.round(cls.lon / APPROXIMATE_LON_STEP) * APPROXIMATE_LON_STEP)
 
     @classmethod
     def distance_m_expression(cls, lat: float, lon: float, dialect: str, approximate: bool = False):
@@ -239,7 +248,8 @@ class ListingRow:
     ORM instance (a tenth of the cost). ``RULE_COLUMNS`` are the columns those rules read;
     reading any other attribute than the loaded columns is an AttributeError, never a query."""
 
-    RULE_COLUMNS = ("id", "lat", "lon", "visibility", "status", "organisation_id", "published_until")
+    RULE_COLUMNS = ("id", "lat", "lon", "approx_lat", "approx_lon", "visibility", "status", "organisation_id",
+                    "published_until")
 
     def __init__(self, cls, values: dict, organisation: OrganisationRow, session: orm.Session):
         self.__dict__.update(values)

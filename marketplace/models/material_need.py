@@ -26,6 +26,8 @@ class MaterialNeed(ListingMixin, Base):
         sa.CheckConstraint("min_quantity_t_per_year >= 0", name="min_quantity_not_negative"),
         sa.CheckConstraint("max_distance_km > 0", name="max_distance_positive"),
         sa.UniqueConstraint("organisation_id", "external_ref", name="uq_material_need_external_ref"),
+        # searches frame hidden listings by their approximate place (listings.search)
+        sa.Index("ix_material_need_approx_lat_approx_lon", "approx_lat", "approx_lon"),
     )
 
     application: orm.Mapped[str] = orm.mapped_column(sa.String(24))

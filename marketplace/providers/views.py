@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import redaction
 from ..attachments import storage
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
@@ -332,8 +333,10 @@ def request_attachment(request_id: int, attachment_id: int):
     path = storage.path_of(attachment.sha256)
     if not path.exists():
         raise NotFound()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0, conditional=True)
+    body, name = redaction.download(path, attachment,
+                                    redaction.request_file_revealed(service_request, attachment, current_user))
+    response = send_file(body, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=name, max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

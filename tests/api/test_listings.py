@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.models.listing import approximate
 from tests.api.conftest import bearer
 
 NEW_STREAM = {
@@ -47,8 +46,7 @@ def test_an_anonymous_listing_hides_its_owner_and_exact_place(client, world, iss
         body = client.get(f"/api/v1/side-streams/{stream.id}", headers=headers).get_json()
         assert "organisation" not in body and "external_ref" not in body
         assert body["location_approximate"] is True
-        lat, lon = approximate(stream.lat, stream.lon)
-        assert body["location"] == {"lat": lat, "lon": lon}
+        assert body["location"] == {"lat": stream.approx_lat, "lon": stream.approx_lon}
     owner = client.get(f"/api/v1/side-streams/{stream.id}", headers=bearer(issue(world.users["member_a"]))).get_json()
     assert owner["organisation"] == "Perämeren Kuona Oy"
     assert owner["location"] == {"lat": 65.7834, "lon": 24.1721, "place": "Röyttä works"}
@@ -89,14 +87,24 @@ def test_reads_honour_the_site_session(client, auth, world):
     ("prop=SiO2:20:40", {"Public slag", "Anonymous slag"}),
     ("prop=CaO:30:", set()),
     ("prop=CaO::5&prop=MgO:20:", {"Public slag", "Anonymous slag"}),
-    ("near=65.78,24.17&radius_km=5", {"Public slag", "Anonymous slag"}),
+    # the anonymous slag stands at its approximate place, at least 5 km from the exact one
+    ("near=65.78,24.17&radius_km=4", {"Public slag"}),
+    ("near=65.78,24.17&radius_km=60", {"Public slag", "Anonymous slag"}),
     ("near=67.65,24.91&radius_km=50", set()),
     ("qmin=100000", {"Public slag"}),
 ])
-def test_search_filters(client, world, query, titles):
-    response = client.get(f"/api/v1/side-streams?{query}")
+def test_search_filters(client, world, issue, query, titles):
+    """As a member of a verified organisation, who may see the values filtered on."""
+    response = client.get(f"/api/v1/side-streams?{query}", headers=bearer(issue(world.users["member_b"])))
     assert response.status_code == 200, response.get_json()
     assert ids(response.get_json()) == titles
+
+
+@pytest.mark.parametrize("reader", [None, "unverified"])
+def test_filters_on_values_the_reader_may_not_see_find_nothing(client, world, issue, reader):
+    headers = bearer(issue(world.users[reader])) if reader else {}
+    for query in ("prop=SiO2:20:40", "prop=SiO2:50:"):
+        assert ids(client.get(f"/api/v1/side-streams?{query}", headers=headers).get_json()) == set()
 
 
 def test_search_pages_with_total_and_links(client, world):

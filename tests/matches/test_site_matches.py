@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from marketplace import redaction
 from marketplace.db import db
 from marketplace.matches import services
 from marketplace.models import Match, MaterialNeed, SideStream
@@ -100,7 +101,7 @@ def test_an_anonymous_stream_hides_its_owner_and_exact_distance(app, make):
     owner = make.user(buyer)
     [(stream_id, organisation, road_km, reasons)] = views_for(app, need.id, owner)
     assert organisation is None
-    assert road_km % services.HIDDEN_DISTANCE_STEP_KM == 0
+    assert road_km % redaction.HIDDEN_DISTANCE_STEP_KM == 0
     assert all(supplier.name not in text for text, _ in reasons)
 
 

@@ -6,7 +6,8 @@
     var lat = parseFloat(el.getAttribute("data-lat")), lon = parseFloat(el.getAttribute("data-lon"));
     var map = window.SivuvirtaMap.create(el, { center: [lat, lon], zoom: 7 });
     if (el.getAttribute("data-approximate") === "1") {
-      L.circle([lat, lon], { radius: 10000, color: "#7a4d00", fillOpacity: 0.2 }).addTo(map);
+      var km = parseFloat(el.getAttribute("data-radius-km")) || 10;
+      L.circle([lat, lon], { radius: km * 1000, color: "#7a4d00", fillOpacity: 0.2 }).addTo(map);
     } else {
       L.marker([lat, lon]).addTo(map);
     }
