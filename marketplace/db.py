@@ -7,9 +7,11 @@ queued during the request leaves only after that commit.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import orm
 
@@ -34,7 +36,9 @@ def _on_sqlite_connect(dbapi_conn, _record):
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    # A writer waits for another up to 30 s: the ranking after a response holds the write
+    # lock while it stores a listing's matches, and a page that writes must not fail then.
+    cursor.execute("PRAGMA busy_timeout = 30000")
     if cursor.execute(
         "SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'"
     ).fetchone()[0] == 0:
@@ -42,12 +46,36 @@ def _on_sqlite_connect(dbapi_conn, _record):
     cursor.close()
 
 
+# Work outside a request that writes (the ranking after a response) says so here.
+_writing: ContextVar[bool] = ContextVar("sivuvirta_writing", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside write: on SQLite they take the write lock at BEGIN."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def _begin_sqlite(conn) -> None:
+    # SQLite in WAL mode: a transaction that began reading and then writes after another
+    # writer committed fails at once ("database is locked"), without waiting. A request
+    # that may write, and the ranking after a response, take the write lock at BEGIN
+    # instead, where busy_timeout makes them wait their turn.
+    writes = _writing.get() or (has_request_context() and request.method not in SAFE_METHODS)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
 def create_engine(url: str, **options) -> sa.Engine:
     """An engine for SpatiaLite (``sqlite://``) or PostGIS (``postgresql+psycopg://``)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, module=_sqlite_module(), **options)
         sa.event.listen(engine, "connect", _on_sqlite_connect)
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        sa.event.listen(engine, "begin", _begin_sqlite)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]

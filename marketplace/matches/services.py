@@ -20,7 +20,7 @@ import matching
 import matching.live
 
 from .. import redaction
-from ..db import db
+from ..db import db, writing
 from ..models import ListingChange, MaterialNeed, Match, MatchRefresh, PairingIdea, SideStream
 from ..models.base import utcnow
 from ..models.listing import SEARCHABLE_STATUSES, _is_broker
@@ -271,7 +271,7 @@ def _refresh_changed(session, stream_ids, need_ids, ended: bool) -> int:
 
 def run_refresh(app, stream_ids, need_ids, ended: bool = False) -> None:
     """Refresh in a context and a transaction of its own (after a response)."""
-    with app.app_context():
+    with app.app_context(), writing():
         try:
             _refresh_changed(db.session, stream_ids, need_ids, ended)
             db.session.commit()
@@ -518,7 +518,7 @@ def ideas_for_streams(session, streams, viewer, language: str, top: int = 5) -> 
 
 def run_full_refresh(app) -> None:
     """The full refresh in a context and transactions of its own (after a response)."""
-    with app.app_context():
+    with app.app_context(), writing():
         try:
             refresh_all(db.session)
         except Exception:

@@ -53,7 +53,7 @@ def world(make) -> ApiWorld:
                               requirements=[{"property": "SiO2+Al2O3", "min": 50}])
     # A ferrochrome-slag-like stream: concrete aggregate is a documented use of it,
     # a geopolymer binder is not (the engine judges the material first).
-    w.need_b = make.need(w.org_b, title="Cover layer material", application="concrete_aggregate",
+    w.need_b = make.need(w.org_b, title="Aggregate for a haul road", application="concrete_aggregate",
                          requirements=[{"property": "SiO2+Al2O3", "min": 40}], max_distance_km=500)
     w.provider_b = make_provider(make, w.org_b, services=(
         {"kind": "analysis_leaching", "lead_time_days": 14, "name_en": "Leaching test"},

@@ -157,8 +157,10 @@ def test_a_well_formed_place_that_is_not_found_is_404_and_a_radius_alone_is_igno
 
 def test_needs_search(client, world):
     body = client.get("/api/v1/needs?application=geopolymer_binder").get_json()
-    assert ids(body) == {"Geopolymer precursor", "Cover layer material"}
+    assert ids(body) == {"Geopolymer precursor"}
     assert body["items"][0]["visibility"] == "public"
+    body = client.get("/api/v1/needs?application=concrete_aggregate").get_json()
+    assert ids(body) == {"Aggregate for a haul road"}
 
 
 # -- writing ---------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_a_hidden_counterparts_reason_tells_only_the_rounded_distance(app):
     with app.test_request_context():
         text, _kind = render_reason(redaction.reason_record(record, numbers))
     cost = W.COST_EUR_PER_T_FIXED + 30 * W.COST_EUR_PER_TKM
-    assert text == f"about 30 km by road, {cost:.2f} EUR/t, {30 * W.CO2_KG_PER_TKM:.0f} kg CO2/t"
+    assert text == f"about 30 km by road, {cost:.2f} €/t, {30 * W.CO2_KG_PER_TKM:.0f} kg CO2/t"
     assert "3.44" not in text
     assert redaction.transport(match, revealed=True).cost_eur_per_t == 3.44
 

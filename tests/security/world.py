@@ -32,11 +32,13 @@ STREAM_REF = "HHX-SECRET-04"
 NEED_REF = "HHX-NEEDREF-09"
 BROKERED_STREAM_TITLE = "Shadowbroker manganese slag"
 BROKERED_NEED_TITLE = "Shadowbroker quarry backfill"
-ANONYMOUS_STREAM_TITLE = "Anonymous basic slag lot"
+ANONYMOUS_STREAM_TITLE = "Anonymous granulated blast-furnace slag lot"
 ANONYMOUS_NEED_TITLE = "Anonymous geopolymer feedstock"
 # Measured values only members of verified organisations see (two decimals: the pages
 # show them as given).
-HIDDEN_VALUES = {"SiO2": 31.73, "Al2O3": 24.91, "MgO": 22.37, "CaO": 2.64}
+# A granulated blast-furnace slag (a documented geopolymer precursor), so that the
+# outsider's probe needs for a binder do match it.
+HIDDEN_VALUES = {"SiO2": 35.21, "Al2O3": 10.43, "MgO": 11.94, "CaO": 38.67}
 FILE_NAME = "Hiddenhold_Slagworks_Murkmoor_analysis.pdf"
 PHOTO_NAME = "Hiddenhold_Murkmoor_heap.jpg"
 
