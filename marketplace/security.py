@@ -24,15 +24,20 @@ class BoundedIntegerConverter(IntegerConverter):
         return number
 
 
+# Every table's primary key is an INTEGER: PostgreSQL refuses a larger number where a
+# query casts a parameter to the column's type ("integer out of range").
+MAX_ROW_ID = 2**31 - 1
+
+
 def parse_id(text) -> int | None:
     """An id given in a parameter (``near=site:12``, ``stream=12``): ASCII digits naming a
-    number up to ``MAX_ID``, else None. Not ``str.isdigit`` alone, which takes '²' and
-    other digits ``int`` refuses, and not unbounded, which overflows the driver."""
+    number up to ``MAX_ROW_ID``, else None. Not ``str.isdigit`` alone, which takes '²' and
+    other digits ``int`` refuses, and not unbounded, which overflows the column."""
     text = str(text or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
         return None
     number = int(text)
-    return number if number <= MAX_ID else None
+    return number if number <= MAX_ROW_ID else None
 
 
 def parse_page(text, last: int = 10000) -> int:

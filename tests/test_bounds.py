@@ -6,14 +6,15 @@ import re
 
 import pytest
 
-from marketplace.security import MAX_ID, parse_id, parse_page
+from marketplace.security import MAX_ID, MAX_ROW_ID, parse_id, parse_page
 from tests.factories import PASSWORD
 
 HUGE = "99999999999999999999"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("12", 12), (" 7 ", 7), (str(MAX_ID), MAX_ID), (str(MAX_ID + 1), None), (HUGE, None), ("0" * 40 + "1", None),
+    ("12", 12), (" 7 ", 7), (str(MAX_ROW_ID), MAX_ROW_ID), (str(MAX_ROW_ID + 1), None),
+    ("10000000000", None), (str(MAX_ID), None), (HUGE, None), ("0" * 40 + "1", None),
     ("²", None), ("١٢", None), ("-1", None), ("1e5", None), ("", None), (None, None), ("0x10", None),
 ])
 def test_parse_id(text, expected):
