@@ -43,14 +43,19 @@ EWC = {"slag": "10 02 02", "ash": "10 01 02", "dust": "10 02 08", "tailings": "0
 PASSWORD = "bench-password-123"
 
 
-def build(engine, rows: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
+def empty_schema(engine) -> None:
+    """Drop every table and create the schema again (PostGIS: the whole public schema)."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
             connection.exec_driver_sql("CREATE SCHEMA public")
             connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
         Base.metadata.create_all(connection)
+
+
+def build(engine, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    empty_schema(engine)
     with orm.Session(engine) as session:
         sync_reference_data(session)
         from marketplace.auth.passwords import hash_password

@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import orm  # noqa: E402
 
-from bench_listings import CATEGORIES, EWC, PASSWORD, median_ms  # noqa: E402
+from bench_listings import CATEGORIES, EWC, PASSWORD, empty_schema, median_ms  # noqa: E402
 from bench_matching import APPS, PROFILES, TOWNS  # noqa: E402
 from marketplace import create_app  # noqa: E402
 from marketplace.auth.passwords import hash_password  # noqa: E402
@@ -52,7 +52,7 @@ from marketplace.db import create_engine, db  # noqa: E402
 from marketplace.deals import services as deals  # noqa: E402
 from marketplace.matches import engine as match_engine, services as matches  # noqa: E402
 from marketplace.models import (  # noqa: E402
-    ApiToken, Base, Match, MaterialNeed, MeasuredValue, Organisation, Requirement, SideStream, Site, User,
+    ApiToken, Match, MaterialNeed, MeasuredValue, Organisation, Requirement, SideStream, Site, User,
 )
 from marketplace.models.api_token import PREFIX_LENGTH, hash_token, new_token_secret  # noqa: E402
 
@@ -69,12 +69,7 @@ def place(rng) -> tuple[float, float]:
 def build(engine, n_streams: int, n_needs: int, n_organisations: int, seed: int = 15) -> dict:
     """Empty the database and fill it; returns the ids the timings use."""
     rng = random.Random(seed)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
-        Base.metadata.create_all(connection)
+    empty_schema(engine)
     from marketplace.reference import sync_reference_data
 
     with orm.Session(engine) as session:
