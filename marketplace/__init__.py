@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import errors, redaction, security
+    from . import errors, logs, redaction, security
     from .db import db
     from .extensions import babel, csrf, limiter, login_manager, select_locale
 
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    logs.configure(app)
     errors.init_app(app)
     security.init_app(app)
     redaction.install(app)

@@ -129,7 +129,46 @@ def _listings_cli():
     return listings_cli
 
 
-COMMAND_GROUPS = [db_cli, demo_cli, users_cli, matches_cli, _notifications_cli(), _alerts_cli(), _listings_cli()]
+@click.command("backup", help="Write the database and the uploaded files into one archive.")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(archive):
+    """Back up to ARCHIVE (a .tar.gz), while the site runs."""
+    from flask import current_app
+
+    from . import backup
+
+    try:
+        done = backup.create(db.engine, current_app.config["UPLOAD_DIR"], archive)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the {done['database']} database (schema {done['schema_revision']}) and "
+               f"{done['uploads']} uploaded files to {done['path']} ({done['bytes']} bytes).")
+
+
+@click.command("restore", help="Replace the database and the uploaded files with an archive's.")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(archive, yes):
+    """Restore ARCHIVE, written by `sivuvirta backup`. Stop the site and the job consumers first."""
+    from flask import current_app
+
+    from . import backup
+
+    try:
+        manifest = backup.read_manifest(archive)
+        if not yes:
+            click.confirm(f"Replace everything in this site's database and uploads with the backup of "
+                          f"{manifest['created']}?", abort=True)
+        done = backup.restore(db.engine, current_app.config["UPLOAD_DIR"], archive)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the backup of {done['created']} (schema {done['schema_revision']}, "
+               f"{done['uploads']} uploaded files). Run `sivuvirta db upgrade` if this version is newer.")
+
+
+COMMAND_GROUPS = [backup_command, restore_command, db_cli, demo_cli, users_cli, matches_cli, _notifications_cli(), _alerts_cli(), _listings_cli()]
 
 
 def register_commands(app: Flask) -> None:

@@ -26,6 +26,8 @@ ENVIRONMENT = {
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
     "SIVUVIRTA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", "reverse proxies in front whose X-Forwarded-* headers "
                                                      "are believed; default 0"),
+    "SIVUVIRTA_LOG_FORMAT": ("LOG_FORMAT", "text (default) or json: one JSON object a line with the request id"),
+    "SIVUVIRTA_LOG_LEVEL": ("LOG_LEVEL", "INFO (default), WARNING, DEBUG..."),
     "SIVUVIRTA_MATCHING_FIT_AT_START": ("MATCHING_FIT_AT_START",
                                         "1: each web process fits its matching engine in the background at start"),
 }
@@ -61,6 +63,8 @@ def defaults(instance_path: str) -> dict:
         "TRUSTED_PROXIES": 0,
         # Off by default: commands (db upgrade, matches refresh) create the app too.
         "MATCHING_FIT_AT_START": False,
+        "LOG_FORMAT": "text",
+        "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "fi",
         "LANGUAGES": ("fi", "en"),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 
@@ -71,6 +72,7 @@ def _titles() -> dict[int, str]:
         413: _("The upload is too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
+        503: _("The service is briefly unavailable"),
     }
 
 
@@ -78,8 +80,11 @@ def _answer(status: int, detail: str = "", errors: dict | None = None):
     title = _titles().get(status, _("Error"))
     if wants_json_response():
         return problem(status, title, detail, errors)
-    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
+    template = f"errors/{status}.html" if status in (403, 404, 500, 503) else "errors/error.html"
     return render_template(template, status=status, title=title, detail=detail, errors=errors), status
+
+
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError)
 
 
 def init_app(app: Flask) -> None:
@@ -87,8 +92,29 @@ def init_app(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         return _answer(error.status, error.message, error.errors)
 
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    @app.errorhandler(sa_exc.DisconnectionError)
+    def handle_database_unavailable(error: Exception):
+        # The database restarting or out of reach: the request is lost, the site is not.
+        # A clean 503 asks the client to come back; the pool checks connections before use,
+        # so the first request after the database returns is served.
+        from .db import db
+
+        app.logger.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
+        try:
+            db.session.rollback()
+        except sa_exc.SQLAlchemyError:
+            pass
+        response = make_response(_answer(503))
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, DATABASE_UNAVAILABLE):  # raised at commit, after the view
+            return handle_database_unavailable(original)
         detail = error.description if error.code not in (404, 500) else ""
         response = make_response(_answer(error.code or 500, detail))
         # The exception's own headers belong to the answer whatever its body: Allow on a
