@@ -9,7 +9,7 @@ TEST_DB ?= sivuvirta_test
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 TEST_DB_URL ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
-.PHONY: run test install install-test spatialite translations extract-messages postgis-test-db benchmarks clean
+.PHONY: run test install install-test spatialite translations extract-messages postgis-test-db benchmarks prod-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,12 @@ test: install-test postgis-test-db
 benchmarks: install-test
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/bench_listings.py
+
+# The README's production set-up on this machine (own PostgreSQL+PostGIS, Redis, gunicorn
+# with four workers, the job consumer) under a 50-user load and faults: docs/operations.md.
+prod-check: install
+	$(BIN)/pip install --quiet -e '.[redis,load]'
+	$(BIN)/python deploy/prod_check.py $(PROD_CHECK_ARGS)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info
