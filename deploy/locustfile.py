@@ -10,7 +10,6 @@ each failure with its time and body to SIVUVIRTA_LOAD_FAILURES, for the checks a
 """
 from __future__ import annotations
 
-import http.cookiejar
 import itertools
 import json
 import os
@@ -20,6 +19,7 @@ import time
 import uuid
 
 from locust import HttpUser, between, events, task
+from proxy_cookies import BehindTheProxy
 
 PASSWORD = os.environ.get("SIVUVIRTA_LOAD_PASSWORD", "")
 TOWNS = ["Kemi", "Tornio", "Oulu", "Rovaniemi", "Kemijärvi", "Kittilä", "Raahe", "Sodankylä"]
@@ -48,15 +48,6 @@ def keep_failure(request_type, name, response_time, response_length, response=No
         "content_type": response.headers.get("Content-Type", "") if response is not None else "",
         "traceback": "Traceback (most recent call last)" in body, "body": body[:400],
     }) + "\n")
-
-
-class BehindTheProxy(http.cookiejar.DefaultCookiePolicy):
-    """The load speaks plain HTTP to gunicorn, as the TLS proxy in front does; the site's
-    cookies are Secure (production), which a browser sends because it speaks HTTPS to the
-    proxy. This jar sends them the same way."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
 
 
 def acknowledged(kind: str, title: str) -> None:

@@ -195,7 +195,7 @@ def start_import(base: str, password: str, path: Path) -> int:
     import requests
 
     sys.path.insert(0, str(ROOT / "deploy"))
-    from locustfile import BehindTheProxy
+    from proxy_cookies import BehindTheProxy
 
     session = requests.Session()
     session.cookies.set_policy(BehindTheProxy())
