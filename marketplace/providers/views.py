@@ -213,8 +213,8 @@ def service_delete(provider_id: int, service_id: int):
 # -- service requests ----------------------------------------------------------------------
 
 def _stream_for_request(stream_id) -> SideStream:
-    stream_id = parse_id(stream_id)
-    stream = db.session.get(SideStream, stream_id) if stream_id is not None else None
+    stream_id = redaction.parse_key(stream_id)
+    stream = redaction.find_listing(db.session, SideStream, stream_id, current_user) if stream_id is not None else None
     if stream is None or not stream.is_visible_to(current_user):
         raise NotFound(_("No such listing, or it is not shown to you."))
     if not service_requests.can_request_for(current_user, stream):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, ref
 
 NEW_STREAM = {
     "id": "ERP-77", "title": "Coal and peat fly ash", "category": "ash", "ewc_code": "10 01 02",
@@ -40,10 +40,13 @@ def test_a_brokered_listing_is_not_found_by_others(client, world, issue):
     assert "Brokered slag" not in ids(listed)
 
 
-def test_an_anonymous_listing_hides_its_owner_and_exact_place(client, world, issue):
+def test_an_anonymous_listing_hides_its_owner_and_exact_place(app, client, world, issue):
     stream = world.stream_anonymous
     for headers in ({}, bearer(issue(world.users["member_b"]))):
-        body = client.get(f"/api/v1/side-streams/{stream.id}", headers=headers).get_json()
+        # its database id names nothing to others: the answers give its reference
+        assert client.get(f"/api/v1/side-streams/{stream.id}", headers=headers).status_code == 404
+        body = client.get(f"/api/v1/side-streams/{ref(app, stream)}", headers=headers).get_json()
+        assert body["id"] == ref(app, stream)
         assert "organisation" not in body and "external_ref" not in body
         assert body["location_approximate"] is True
         assert body["location"] == {"lat": stream.approx_lat, "lon": stream.approx_lon}
