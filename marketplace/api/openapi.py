@@ -116,8 +116,9 @@ _READ_ONLY_MEMBERS = {
                                     "shown only to those who see the owner."},
     "status": {"enum": ["draft", "active", "reserved", "closed"], "readOnly": True},
     "location_approximate": {"type": "boolean", "readOnly": True,
-                             "description": "True where the location is snapped to a grid of 0.1 x 0.2 "
-                                            "degrees because the owner is not revealed to you."},
+                             "description": "True where the location is the listing's approximate place "
+                                            "(chosen away from its owner's sites) because the owner is not "
+                                            "revealed to you."},
     "created_at": {"type": "string", "format": "date-time", "readOnly": True},
     "updated_at": {"type": "string", "format": "date-time", "readOnly": True},
     "distance_km": {"type": "number", "minimum": 0, "readOnly": True,

@@ -88,8 +88,13 @@ def _json_body():
 
 
 def _flag(name: str) -> bool:
-    value = (request.args.get(name) or "").lower()
-    if value in ("", "0", "false", "no"):
+    """A boolean of the query string, as the document types it: absent (false), ``true`` or
+    ``false``. Anything else, an empty value included (``?draft=``), is refused rather than
+    read as false: a client that meant true would get what it did not ask for."""
+    if name not in request.args:
+        return False
+    value = request.args.get(name).lower()
+    if value in ("0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
         return True

@@ -186,6 +186,15 @@ def test_create_as_draft(client, world, issue):
     assert response.get_json()["status"] == "draft"
 
 
+@pytest.mark.parametrize("value", ["", "maybe"])
+def test_a_flag_that_is_not_a_boolean_is_refused(client, world, issue, value):
+    """Found by Schemathesis' negative mode on bodies: ``?draft=`` created a published
+    listing (an empty value was read as false)."""
+    response = client.post(f"/api/v1/needs?draft={value}", json=NEW_NEED, headers=bearer(issue(world.users["member_a"])))
+    assert response.status_code == 400
+    assert [e["field"] for e in response.get_json()["errors"]] == ["draft"]
+
+
 @pytest.mark.parametrize("change, field", [
     ({"category": "plastic"}, "category"),
     ({"composition": {"SiO2": 145.0}}, "composition.SiO2"),
