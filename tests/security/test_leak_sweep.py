@@ -357,3 +357,17 @@ def test_three_probes_cannot_place_a_hidden_listing(app, world, side):
     estimate = _trilaterate(anchors, distances)
     missed_by = great_circle_km(*estimate, *exact)
     assert missed_by >= MIN_KM_FROM_OWNER_SITES - 1.0, f"placed within {missed_by:.2f} km"
+
+
+def test_times_of_hidden_listings_are_given_to_the_day(app, world):
+    """Listings imported together share their second with the owner's public ones
+    (finding 8): the API gives a hidden listing's times to the day to anyone else."""
+    with app.app_context():
+        ref = redaction.public_ref(db.session.get(SideStream, world.stream_anonymous.id))
+        exact = db.session.get(SideStream, world.stream_anonymous.id).created_at
+        db.session.remove()
+    client = app.test_client()
+    token = {"Authorization": f"Bearer {world.tokens['outsider_token']}"}
+    body = client.get(f"/api/v1/side-streams/{ref}", headers=token).get_json()
+    assert body["created_at"] == exact.date().isoformat() + "T00:00:00Z"
+    assert body["updated_at"].endswith("T00:00:00Z")
