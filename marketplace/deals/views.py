@@ -13,7 +13,6 @@ from ..db import db
 from ..errors import DomainError, InvalidInput
 from ..models import DealMessage, MaterialNeed, SideStream
 from ..models.deal import NEEDS_REASON
-from ..security import parse_id
 from ..paging import page_count, page_number
 from . import permissions, services
 from .forms import DeliveryForm, MessageForm, OpenDealForm, TermsForm, TransitionForm

@@ -14,7 +14,6 @@ from ..i18n import language
 from ..listings.search import my_sites
 from ..models import ProviderService, SideStream
 from ..models.provider_service import PROVIDER_KINDS, THEMES
-from ..security import parse_id
 from . import exports, requests as service_requests, services, vocabulary
 from .forms import CloseForm, MessageForm, ProviderForm, RequestForm, ResultsForm, ServiceForm
 from .search import parse_filters, providers_for_missing, search

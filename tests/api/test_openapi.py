@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from matching.contract import load_schema
 
 from marketplace.api.openapi import CONTRACT, _rewrite
-from tests.api.conftest import bearer, ref
+from tests.api.conftest import bearer
+from tests.api.conftest import ref as listing_ref
 
 HTML_ONLY = {"api.docs"}
 
@@ -89,7 +90,7 @@ def test_answers_validate_against_the_read_schemas(app, client, world, issue):
 
     secret = issue(world.users["member_a"])
     check(client.get("/api/v1/side-streams?near=Kemi", headers=bearer(secret)).get_json(), "SideStreamPage")
-    check(client.get(f"/api/v1/side-streams/{ref(app, world.stream_anonymous)}").get_json(), "SideStreamRead")
+    check(client.get(f"/api/v1/side-streams/{listing_ref(app, world.stream_anonymous)}").get_json(), "SideStreamRead")
     check(client.get("/api/v1/needs", headers=bearer(secret)).get_json(), "MaterialNeedPage")
     check(client.get("/api/v1/waste-codes?q=slag").get_json(), "WasteCodePage")
     check(client.get("/api/v1/side-streams/999999").get_json(), "Problem")
