@@ -19,6 +19,7 @@ def db_cli():
 @with_appcontext
 def db_upgrade(revision):
     """Migrate the schema to REVISION (default: head), then refresh the reference data."""
+    from .redaction import place_old_hidden_listings
     from .reference import sync_reference_data
 
     migrate.upgrade(db.engine, revision)
@@ -26,6 +27,11 @@ def db_upgrade(revision):
         counts = sync_reference_data(db.session)
         db.session.commit()
         click.echo(f"Schema at head; List of Waste: {counts['codes']} codes, {counts['headings']} headings.")
+        # Listings hidden before the approximate place was chosen (5b0c7e2a9d41) kept the
+        # centre of their grid cell, which may point at the owner: placed anew here.
+        placed = place_old_hidden_listings(db.session)
+        db.session.commit()
+        click.echo(f"Hidden listings placed anew: {placed}.")
 
 
 @db_cli.command("downgrade")

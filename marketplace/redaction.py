@@ -38,6 +38,7 @@ from matching import weights as W
 
 from .models import MaterialNeed, SideStream, Site
 from .models.listing import APPROXIMATE_LAT_STEP, APPROXIMATE_LON_STEP, _is_broker, great_circle_km
+from .security import MAX_ROW_ID, parse_id
 
 # The approximate place of a hidden listing lies at least this far from every place of its
 # owner (its sites and its listings' exact places), so that it never points at the owner's
@@ -67,20 +68,129 @@ def place_text(listing, reader, revealed: bool | None = None) -> str:
     return (listing.place or "") if shown else ""
 
 
+# -- opaque references: how a hidden listing is addressed ------------------------------
+
+# ``L-`` and 16 letters of base32: 80 bits, the listing's kind and id enciphered with a key
+# derived from SECRET_KEY. 32 of the 80 bits must decipher to zero, so a guessed reference
+# names a listing once in about 2**31 tries (and then only one that is shown to the reader).
+REF_PATTERN = r"L-[a-z2-7]{16}"
+_REF = re.compile(REF_PATTERN + r"\Z")
+_KIND_CODES = {"stream": 1, "need": 2}
+_ROUNDS = 8
+
+
+def kind_of(listing_or_class) -> str:
+    return "stream" if listing_or_class.__tablename__ == "side_stream" else "need"
+
+
+def _ref_key() -> bytes:
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"listing-ref", hashlib.sha256).digest()
+
+
+def _feistel(block: bytes, decipher: bool = False) -> bytes:
+    """A keyed permutation of 10 bytes (a balanced Feistel network, HMAC-SHA256 rounds):
+    every id has one reference, and without the key none can be told from another."""
+    key = _ref_key()
+    left, right = block[:5], block[5:]
+
+    def f(i: int, half: bytes) -> bytes:
+        return hmac.new(key, bytes([i]) + half, hashlib.sha256).digest()[:5]
+
+    if not decipher:
+        for i in range(_ROUNDS):
+            left, right = right, bytes(a ^ b for a, b in zip(left, f(i, right)))
+    else:
+        for i in reversed(range(_ROUNDS)):
+            left, right = bytes(a ^ b for a, b in zip(right, f(i, left))), left
+    return left + right
+
+
 def public_ref(listing) -> str:
-    """An opaque, stable reference for a listing whose owner is hidden: a keyed hash of its
-    kind and id, so that neither the owner's reference nor the order of ids shows."""
-    kind = "stream" if listing.__tablename__ == "side_stream" else "need"
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"listing:{kind}:{listing.id}".encode(), hashlib.sha256).digest()
-    return "L-" + base64.b32encode(digest[:10]).decode().lower()
+    """An opaque, stable reference for a listing (``L-…``): what a hidden listing is
+    addressed by in URLs, API answers, exports and mails, so that neither the owner's
+    reference nor the order of the database's ids shows."""
+    return ref_for(kind_of(listing), listing.id)
+
+
+def ref_for(kind: str, listing_id: int) -> str:
+    plain = bytes(4) + bytes([_KIND_CODES[kind]]) + int(listing_id).to_bytes(5, "big")
+    return "L-" + base64.b32encode(_feistel(plain)).decode().lower()
+
+
+def ref_target(ref) -> tuple[str, int] | None:
+    """(kind, id) of a reference made by ``public_ref``; None for anything else."""
+    if not isinstance(ref, str) or not _REF.match(ref):
+        return None
+    plain = _feistel(base64.b32decode(ref[2:].upper()), decipher=True)
+    kinds = {code: kind for kind, code in _KIND_CODES.items()}
+    if plain[:4] != bytes(4) or plain[4] not in kinds:
+        return None
+    return kinds[plain[4]], int.from_bytes(plain[5:], "big")
+
+
+def is_hidden(listing) -> bool:
+    return (listing.visibility or "public") != "public"
+
+
+def addressable_by_id(listing, reader) -> bool:
+    """Whether the database's id of a listing may name it to this reader: a public
+    listing's to anyone; a hidden one's to its owner and the brokers only (to everyone
+    else the id would tell the order in which the owner's listings were made)."""
+    if not is_hidden(listing):
+        return True
+    return _is_broker(reader) or listing.is_owned_by(reader)
+
+
+def url_key(listing) -> int | str:
+    """What a URL carries for a listing, whoever reads it (a link may be forwarded, a mail
+    is read by its recipient): the id of a public listing, the reference of a hidden one."""
+    return public_ref(listing) if is_hidden(listing) else listing.id
+
+
+def shown_id(listing, reader) -> str:
+    """The ``id`` of a listing in an API answer or a map feature: the database's id to
+    those it may name the listing to, the opaque reference to everyone else."""
+    return str(listing.id) if addressable_by_id(listing, reader) else public_ref(listing)
+
+
+def parse_key(text) -> int | str | None:
+    """An id (bounded, see ``security.parse_id``) or a reference given in a parameter."""
+    text = str(text if text is not None else "").strip()
+    if _REF.match(text):
+        return text
+    return parse_id(text)
+
+
+def find_listing(session, cls, key, reader):
+    """The listing of ``cls`` that ``key`` (an id or a reference) names to this reader, or
+    None. A hidden listing's id names it to its owner and the brokers only: to anyone else
+    it answers as a listing that does not exist (404, not 403). Whether the reader may see
+    the listing at all is the caller's question (``is_visible_to``)."""
+    if isinstance(key, str):
+        if key.startswith("L-"):
+            target = ref_target(key)
+            if target is None or target[0] != kind_of(cls):
+                return None
+            return session.get(cls, target[1])
+        key = parse_key(key)
+        if key is None or isinstance(key, str):
+            return None
+    if key > MAX_ROW_ID:
+        return None  # no row has it (ids are INTEGER), and PostgreSQL refuses to compare
+    listing = session.get(cls, key)
+    if listing is None or not addressable_by_id(listing, reader):
+        return None
+    return listing
 
 
 def reference(listing, reader) -> str:
     """The record id a reader sees: the owner's reference (or '#<id>' for listings made on
-    the site) when the owner is shown, the opaque ``public_ref`` otherwise."""
-    if owner_shown(listing, reader):
-        return listing.external_ref or f"#{listing.id}"
+    the site, where the id may name the listing to the reader) when the owner is shown,
+    the opaque ``public_ref`` otherwise."""
+    if owner_shown(listing, reader) and listing.external_ref:
+        return listing.external_ref
+    if owner_shown(listing, reader) and addressable_by_id(listing, reader):
+        return f"#{listing.id}"
     return public_ref(listing)
 
 
@@ -223,6 +333,41 @@ def place_listing(session, listing, owner_places=None) -> None:
     listing.approx_lat, listing.approx_lon, listing.approx_radius_km = shown.lat, shown.lon, shown.radius_km
 
 
+def _placed_by_the_old_rule(cls):
+    """Hidden rows still showing what the site showed before ``approximate_place`` (the
+    migration 5b0c7e2a9d41 gave them the centre of their 0.1 x 0.2 degree grid cell,
+    ``round(lat / 0.1) * 0.1``), or no place at all."""
+    old_lat = sa.func.round(cls.lat / APPROXIMATE_LAT_STEP) * APPROXIMATE_LAT_STEP
+    old_lon = sa.func.round(cls.lon / APPROXIMATE_LON_STEP) * APPROXIMATE_LON_STEP
+    return sa.and_(cls.visibility != "public", sa.or_(
+        cls.approx_lat.is_(None), cls.approx_lon.is_(None),
+        sa.and_(sa.func.abs(cls.approx_lat - old_lat) < 1e-6, sa.func.abs(cls.approx_lon - old_lon) < 1e-6)))
+
+
+def place_old_hidden_listings(session, batch: int = 500) -> int:
+    """Choose the approximate place of every hidden listing that still shows the old one,
+    with the current rule; how many were placed. Run by ``sivuvirta db upgrade``: a
+    second run finds nothing to do (a point of the current rule is never a corner of the
+    grid, except the centre of a doubly widened cell, which is placed again the same)."""
+    placed = 0
+    for cls in (SideStream, MaterialNeed):
+        last_id = 0
+        while True:
+            rows = session.scalars(sa.select(cls).where(_placed_by_the_old_rule(cls), cls.id > last_id)
+                                   .order_by(cls.id).limit(batch)).all()
+            if not rows:
+                break
+            owner_places: dict[int, list] = {}
+            for listing in rows:
+                if listing.organisation_id not in owner_places:
+                    owner_places[listing.organisation_id] = _owner_places(session, listing.organisation_id)
+                place_listing(session, listing, owner_places[listing.organisation_id])
+            placed += len(rows)
+            last_id = rows[-1].id
+            session.flush()
+    return placed
+
+
 def _hides_any(session, organisation_id: int) -> bool:
     return any(session.scalar(sa.select(sa.exists().where(cls.organisation_id == organisation_id,
                                                           cls.visibility != "public")))
@@ -275,12 +420,55 @@ def _before_flush(session, _context, _instances) -> None:
             place_listing(session, listing, owner_places[organisation_id])
 
 
+# Query parameters that name listings, by endpoint (those in paths are found by their
+# converters, ``security.ListingKeyConverter``).
+QUERY_LISTING_KEYS = {"deals.new": {"side_stream_id": "stream", "need_id": "need"},
+                      "providers.request_new": {"stream": "stream"}}
+_KIND_ARGUMENTS = {"streams": "stream", "needs": "need"}
+
+
+def _listing_parameters(app, endpoint: str) -> dict:
+    """{argument: kind (or None: the rule's ``kind`` argument tells)} of an endpoint."""
+    from .security import ListingKeyConverter
+
+    cache = app.extensions.setdefault("listing_parameters", {})
+    if endpoint not in cache:
+        found = dict(QUERY_LISTING_KEYS.get(endpoint, {}))
+        for rule in app.url_map.iter_rules(endpoint):
+            for name, converter in rule._converters.items():
+                if isinstance(converter, ListingKeyConverter):
+                    found[name] = converter.listing_kind
+        cache[endpoint] = found
+    return cache[endpoint]
+
+
+def _keys_in_urls(endpoint: str, values: dict) -> None:
+    """Every URL to a hidden listing carries its opaque reference, whoever builds it and
+    whatever it is given: a listing, a row of the map or an id (a number is looked up: in
+    the session already, as a rule, so without a query). A string is left as it is."""
+    from .db import db
+
+    for name, kind in _listing_parameters(current_app, endpoint).items():
+        value = values.get(name)
+        kind = kind or _KIND_ARGUMENTS.get(values.get("kind"))
+        if value is None or isinstance(value, (str, bool)) or kind is None:
+            continue
+        if isinstance(value, int):
+            value = db.session.get(SideStream if kind == "stream" else MaterialNeed, value)
+            if value is None:
+                continue
+        values[name] = ref_for(kind, value.id) if is_hidden(value) else value.id
+
+
 def install(app) -> None:
-    """Listen on every session (the app's, the CLI's, the tests'), once; give templates
+    """Listen on every session (the app's, the CLI's, the tests'), once; build every URL to
+    a hidden listing with its reference (``_keys_in_urls``); give templates
     ``shown_place(listing)`` (the place text the signed-in reader may see), ``file_name``,
     ``deal_file_name`` and ``request_file_name`` (a file's name as its reader may see it)."""
     if not event.contains(orm.Session, "before_flush", _before_flush):
         event.listen(orm.Session, "before_flush", _before_flush)
+    app.url_defaults(_keys_in_urls)
+    app.add_template_global(shown_id, "shown_id")
     app.add_template_global(lambda listing: place_text(listing, current_user), "shown_place")
     app.add_template_global(shown_file_name, "file_name")
     app.add_template_global(lambda deal, attachment, reader: shown_file_name(

@@ -7,7 +7,7 @@ from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 # The largest id both databases can hold (a signed 64-bit integer); a larger number in
 # a URL is no listing of ours and must answer 404, not overflow the driver.
@@ -22,6 +22,37 @@ class BoundedIntegerConverter(IntegerConverter):
             # rules and answer 405 where the truth is 404.
             raise NotFound()
         return number
+
+
+class ListingKeyConverter(BaseConverter):
+    """A listing in a path: its id (digits, bounded as above) or its opaque reference
+    (``redaction.public_ref``). Which one names a listing to whom is
+    ``redaction.find_listing``'s; URLs are built with the reference of a hidden listing
+    (``redaction.install``). ``listing_kind``: the table named, or None where a ``kind``
+    argument of the rule (streams, needs) tells it."""
+
+    regex = r"(?:\d+|L-[a-z2-7]{16})"
+    listing_kind: str | None = None
+    part_isolating = True
+
+    def to_python(self, value: str) -> int | str:
+        if value.startswith("L-"):
+            return value
+        number = int(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class StreamKeyConverter(ListingKeyConverter):
+    listing_kind = "stream"
+
+
+class NeedKeyConverter(ListingKeyConverter):
+    listing_kind = "need"
 
 
 # Every table's primary key is an INTEGER: PostgreSQL refuses a larger number where a
@@ -73,6 +104,9 @@ def tile_origin() -> str:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
+    app.url_map.converters["listing"] = ListingKeyConverter
+    app.url_map.converters["stream"] = StreamKeyConverter
+    app.url_map.converters["need"] = NeedKeyConverter
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         # Behind that many proxies, the client's address, scheme and host are the ones they

@@ -7,6 +7,7 @@ import pkgutil
 import pytest
 
 import tests.access as access
+from marketplace import redaction
 from tests.access import VISITORS, World
 
 
@@ -42,6 +43,10 @@ def build_world(make) -> World:
     world.stream_brokered = make.stream(world.org_a, title="Brokered slag", visibility="brokered", values=values)
     world.need_public = make.need(world.org_a, title="Geopolymer precursor",
                                   requirements=[{"property": "SiO2+Al2O3", "min": 50}])
+    with make.app.app_context():
+        # the opaque references the site's links carry for hidden listings
+        world.ref_stream_anonymous = redaction.public_ref(world.stream_anonymous)
+        world.ref_stream_brokered = redaction.public_ref(world.stream_brokered)
     for extend in EXTENDERS:
         extend(world, make)
     return world

@@ -210,7 +210,7 @@ def _result_url(kind: str, result) -> str:
     if kind == "services":
         return url_for("providers.detail", provider_id=result.provider_id, _external=True)
     endpoint = "listings.stream_detail" if kind == "streams" else "listings.need_detail"
-    return url_for(endpoint, listing_id=result.id, _external=True)
+    return url_for(endpoint, listing_id=result, _external=True)
 
 
 def _record(saved: SavedSearch, results: list, now: datetime) -> None:

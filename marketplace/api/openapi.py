@@ -107,14 +107,18 @@ def contract_schemas() -> dict:
 
 
 _READ_ONLY_MEMBERS = {
-    "id": {"type": "string", "description": "The site's id of the listing."},
+    "id": {"type": "string", "pattern": "^([0-9]+|L-[a-z2-7]{16})$",
+           "description": "The site's id of the listing (\"42\"); for a listing whose owner is hidden from "
+                          "the reader (anonymous or brokered, read by anyone but its owner and the "
+                          "brokers), an opaque reference (\"L-…\"): stable, in no order."},
     "external_ref": {"type": "string", "readOnly": True,
                      "description": "The id the record had when it was created or imported; "
                                     "shown only to those who see the owner."},
     "status": {"enum": ["draft", "active", "reserved", "closed"], "readOnly": True},
     "location_approximate": {"type": "boolean", "readOnly": True,
-                             "description": "True where the location is snapped to a grid of 0.1 x 0.2 "
-                                            "degrees because the owner is not revealed to you."},
+                             "description": "True where the location is the listing's approximate place "
+                                            "(chosen away from its owner's sites) because the owner is not "
+                                            "revealed to you."},
     "created_at": {"type": "string", "format": "date-time", "readOnly": True},
     "updated_at": {"type": "string", "format": "date-time", "readOnly": True},
     "distance_km": {"type": "number", "minimum": 0, "readOnly": True,
@@ -370,7 +374,11 @@ def _param(name: str, description: str, schema: dict, where: str = "query", **mo
             "required": where == "path", **more}
 
 
-LISTING_ID = _param("listing_id", "The site's id of the listing.", {"type": "integer", "minimum": 0}, "path")
+LISTING_ID = _param(
+    "listing_id", "The listing's `id`: the site's id (`42`), or the opaque reference (`L-…`) that "
+    "answers give for a listing whose owner is hidden from the reader. A hidden listing's site "
+    "id names it only to its owner and the brokers (404 for everyone else).",
+    {"type": "string", "pattern": "^([0-9]{1,19}|L-[a-z2-7]{16})$"}, "path")
 PAGING = [
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000}),
     _param("per_page", f"Listings a page, 1 to {MAX_PER_PAGE} (default 20).",

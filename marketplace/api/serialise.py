@@ -22,7 +22,7 @@ def _read_only(listing, viewer, endpoint: str) -> dict:
         "location_approximate": not redaction.owner_shown(listing, viewer),
         "created_at": redaction.timestamp(listing.created_at, listing, viewer),
         "updated_at": redaction.timestamp(listing.updated_at, listing, viewer),
-        "links": {"self": url_for(endpoint, listing_id=listing.id, _external=True)},
+        "links": {"self": url_for(endpoint, listing_id=listing, _external=True)},
     }
     if redaction.owner_shown(listing, viewer) and listing.external_ref:
         extra["external_ref"] = listing.external_ref
@@ -31,17 +31,17 @@ def _read_only(listing, viewer, endpoint: str) -> dict:
 
 def stream_body(stream: SideStream, viewer) -> dict:
     body = stream_to_record(stream, viewer)
-    body["id"] = str(stream.id)
+    body["id"] = redaction.shown_id(stream, viewer)
     body.update(_read_only(stream, viewer, "api.stream_read"))
     body["details_hidden"] = not stream.shows_details_to(viewer)
     if not body["details_hidden"]:
-        body["links"]["matches"] = url_for("api.stream_matches", listing_id=stream.id, _external=True)
+        body["links"]["matches"] = url_for("api.stream_matches", listing_id=stream, _external=True)
     return body
 
 
 def need_body(need: MaterialNeed, viewer) -> dict:
     body = need_to_record(need, viewer)
-    body["id"] = str(need.id)
+    body["id"] = redaction.shown_id(need, viewer)
     body.update(_read_only(need, viewer, "api.need_read"))
     return body
 
@@ -50,14 +50,17 @@ def listing_body(listing, viewer) -> dict:
     return stream_body(listing, viewer) if isinstance(listing, SideStream) else need_body(listing, viewer)
 
 
-def match_item(view, listing) -> dict:
+def match_item(view, listing, viewer) -> dict:
     """One match of ``listing`` (a MatchView from matches.services), in the contract's
-    matches item shape plus ``need_id``/``stream_id`` of the pair and the counterpart."""
+    matches item shape plus ``need_id``/``stream_id`` of the pair and the counterpart (each
+    id as ``id`` of the listing's own answer: a hidden listing's reference, unless the
+    viewer owns it or is a broker)."""
     match, counterpart = view.match, view.counterpart
     revealed = view.organisation_name is not None
+    stream, need = (listing, counterpart) if isinstance(listing, SideStream) else (counterpart, listing)
     item = {
-        "stream_id": str(match.side_stream_id),
-        "need_id": str(match.need_id),
+        "stream_id": redaction.shown_id(stream, viewer),
+        "need_id": redaction.shown_id(need, viewer),
         "score": round(float(match.score), 4),
         "distance_km": round(float(view.distance_km), 1),
         "road_km": round(float(view.road_km), 1),
@@ -66,7 +69,7 @@ def match_item(view, listing) -> dict:
         "reasons": [text for text, _kind in view.reasons],
         "details_hidden": view.details_hidden,
         "counterpart": {
-            "id": str(counterpart.id),
+            "id": redaction.shown_id(counterpart, viewer),
             "kind": "side_stream" if isinstance(counterpart, SideStream) else "need",
             "title": counterpart.title,
         },
@@ -81,7 +84,7 @@ def match_item(view, listing) -> dict:
     return item
 
 
-def idea_item(idea, stream) -> dict:
+def idea_item(idea, stream, viewer) -> dict:
     return {
         "application": idea.application,
         "name": idea.name,
@@ -89,7 +92,7 @@ def idea_item(idea, stream) -> dict:
         "feasible": bool(idea.feasible),
         "reasons": [text for text, _kind in idea.reasons],
         "missing": list(idea.missing),
-        "needs_nearby": [match_item(view, stream) for view in idea.needs_nearby],
+        "needs_nearby": [match_item(view, stream, viewer) for view in idea.needs_nearby],
     }
 
 

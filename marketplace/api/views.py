@@ -14,6 +14,7 @@ from ..extensions import limiter
 from ..matches import services as matches
 from ..models import MaterialNeed, ProviderService, SideStream, WasteCode
 from ..providers import services as provider_services
+from .. import redaction
 from . import auth, search, writes
 from .importing import BatchInvalid, import_document
 from .problems import api_problem, unauthorized
@@ -87,8 +88,13 @@ def _json_body():
 
 
 def _flag(name: str) -> bool:
-    value = (request.args.get(name) or "").lower()
-    if value in ("", "0", "false", "no"):
+    """A boolean of the query string, as the document types it: absent (false), ``true`` or
+    ``false``. Anything else, an empty value included (``?draft=``), is refused rather than
+    read as false: a client that meant true would get what it did not ask for."""
+    if name not in request.args:
+        return False
+    value = request.args.get(name).lower()
+    if value in ("0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
         return True
@@ -100,7 +106,7 @@ MAX_ID = 2**31 - 1
 
 
 def _load(model, listing_id: int):
-    listing = db.session.get(model, listing_id) if listing_id <= MAX_ID else None
+    listing = redaction.find_listing(db.session, model, listing_id, viewer())
     if listing is None or not listing.is_visible_to(viewer()):
         raise NotFound(_("No such listing, or it is not shown to you."))
     return listing
@@ -110,7 +116,7 @@ def _created(listing):
     endpoint = "api.stream_read" if isinstance(listing, SideStream) else "api.need_read"
     response = jsonify(listing_body(listing, viewer()))
     response.status_code = 201
-    response.headers["Location"] = url_for(endpoint, listing_id=listing.id, _external=True)
+    response.headers["Location"] = url_for(endpoint, listing_id=listing, _external=True)
     return response
 
 
@@ -193,12 +199,12 @@ def need_list():
 
 # -- one listing -------------------------------------------------------------------
 
-@bp.get("/side-streams/<int:listing_id>")
+@bp.get("/side-streams/<stream:listing_id>")
 def stream_read(listing_id: int):
     return jsonify(stream_body(_load(SideStream, listing_id), viewer()))
 
 
-@bp.get("/needs/<int:listing_id>")
+@bp.get("/needs/<need:listing_id>")
 def need_read(listing_id: int):
     return jsonify(need_body(_load(MaterialNeed, listing_id), viewer()))
 
@@ -213,46 +219,46 @@ def need_create():
     return _created(writes.create(MaterialNeed, viewer(), _json_body(), publish=not _flag("draft")))
 
 
-@bp.put("/side-streams/<int:listing_id>")
+@bp.put("/side-streams/<stream:listing_id>")
 def stream_replace(listing_id: int):
     stream = writes.replace(SideStream, viewer(), _load(SideStream, listing_id), _json_body())
     return jsonify(stream_body(stream, viewer()))
 
 
-@bp.put("/needs/<int:listing_id>")
+@bp.put("/needs/<need:listing_id>")
 def need_replace(listing_id: int):
     need = writes.replace(MaterialNeed, viewer(), _load(MaterialNeed, listing_id), _json_body())
     return jsonify(need_body(need, viewer()))
 
 
-@bp.patch("/side-streams/<int:listing_id>")
+@bp.patch("/side-streams/<stream:listing_id>")
 def stream_patch(listing_id: int):
     stream = writes.patch(SideStream, viewer(), _load(SideStream, listing_id), _json_body())
     return jsonify(stream_body(stream, viewer()))
 
 
-@bp.patch("/needs/<int:listing_id>")
+@bp.patch("/needs/<need:listing_id>")
 def need_patch(listing_id: int):
     need = writes.patch(MaterialNeed, viewer(), _load(MaterialNeed, listing_id), _json_body())
     return jsonify(need_body(need, viewer()))
 
 
-@bp.post("/side-streams/<int:listing_id>/close")
+@bp.post("/side-streams/<stream:listing_id>/close")
 def stream_close(listing_id: int):
     return jsonify(stream_body(writes.close(viewer(), _load(SideStream, listing_id)), viewer()))
 
 
-@bp.post("/needs/<int:listing_id>/close")
+@bp.post("/needs/<need:listing_id>/close")
 def need_close(listing_id: int):
     return jsonify(need_body(writes.close(viewer(), _load(MaterialNeed, listing_id)), viewer()))
 
 
-@bp.post("/side-streams/<int:listing_id>/publish")
+@bp.post("/side-streams/<stream:listing_id>/publish")
 def stream_publish(listing_id: int):
     return jsonify(stream_body(writes.publish(viewer(), _load(SideStream, listing_id)), viewer()))
 
 
-@bp.post("/needs/<int:listing_id>/publish")
+@bp.post("/needs/<need:listing_id>/publish")
 def need_publish(listing_id: int):
     return jsonify(need_body(writes.publish(viewer(), _load(MaterialNeed, listing_id)), viewer()))
 
@@ -284,20 +290,20 @@ def _matches(model, listing_id: int):
     if refused is not None:
         return refused
     views = matches.matches_for_listing(db.session, listing, viewer(), limit=_limit("limit", 20, 50))
-    return jsonify({"items": [match_item(view, listing) for view in views]})
+    return jsonify({"items": [match_item(view, listing, viewer()) for view in views]})
 
 
-@bp.get("/side-streams/<int:listing_id>/matches")
+@bp.get("/side-streams/<stream:listing_id>/matches")
 def stream_matches(listing_id: int):
     return _matches(SideStream, listing_id)
 
 
-@bp.get("/needs/<int:listing_id>/matches")
+@bp.get("/needs/<need:listing_id>/matches")
 def need_matches(listing_id: int):
     return _matches(MaterialNeed, listing_id)
 
 
-@bp.get("/side-streams/<int:listing_id>/pairing-ideas")
+@bp.get("/side-streams/<stream:listing_id>/pairing-ideas")
 def stream_ideas(listing_id: int):
     stream = _load(SideStream, listing_id)
     refused = _require_match_reader(stream)
@@ -305,7 +311,7 @@ def stream_ideas(listing_id: int):
         return refused
     ideas = matches.pairing_ideas(db.session, stream, viewer(), g.get("language", "fi"),
                                   top=_limit("top", 5, 10))
-    return jsonify({"items": [idea_item(idea, stream) for idea in ideas]})
+    return jsonify({"items": [idea_item(idea, stream, viewer()) for idea in ideas]})
 
 
 # -- providers and their services ------------------------------------------------------

@@ -5,7 +5,7 @@ this module only turns a request body into the record those services take:
 
 - POST and PUT take a whole contract record. Its ``id`` is the caller's own reference
   and is kept as ``external_ref``; an ``id`` equal to the listing's site id (``"42"`` or
-  ``"#42"``) leaves ``external_ref`` as it was.
+  ``"#42"``) or to its opaque reference (``L-…``) leaves ``external_ref`` as it was.
 - PATCH takes a JSON Merge Patch (RFC 7396) of the record: members given replace,
   ``null`` removes an optional member; the merged record is checked as a whole.
 - Read-only members of API answers (``status``, ``links``...) are ignored on input,
@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from matching.contract import schema_errors
 
+from .. import redaction
 from ..db import db
 from ..errors import Conflict, InvalidInput
 from ..listings import services
@@ -61,7 +62,7 @@ def check_record(model, record) -> dict:
 
 
 def _site_ref(listing, ref: str) -> bool:
-    return listing is not None and ref in (str(listing.id), f"#{listing.id}")
+    return listing is not None and ref in (str(listing.id), f"#{listing.id}", redaction.public_ref(listing))
 
 
 def _set_external_ref(model, listing, ref: str) -> None:

@@ -16,11 +16,11 @@ bp = Blueprint("attachments", __name__)
 LISTINGS = {"streams": (SideStream, "listings.stream_detail"), "needs": (MaterialNeed, "listings.need_detail")}
 
 
-@bp.post("/<any(streams,needs):kind>/<int:listing_id>/attachments")
+@bp.post("/<any(streams,needs):kind>/<listing:listing_id>/attachments")
 @login_required
 def upload(kind, listing_id):
     cls, detail = LISTINGS[kind]
-    listing = db.session.get(cls, listing_id)
+    listing = redaction.find_listing(db.session, cls, listing_id, current_user)
     if listing is None or not listing.is_visible_to(current_user):
         raise NotFound()
     if not listing.can_edit(current_user):
@@ -30,7 +30,7 @@ def upload(kind, listing_id):
         raise InvalidInput(_("Choose a file."), {"file": _("Choose a file.")})
     services.attach(current_user, listing, file, request.form.get("kind", "other"), request.form.get("title", ""))
     flash(_("The document is attached."), "success")
-    return redirect(url_for(detail, listing_id=listing.id))
+    return redirect(url_for(detail, listing_id=listing))
 
 
 @bp.get("/attachments/<int:attachment_id>")
@@ -68,4 +68,4 @@ def delete(attachment_id):
             return response
 
     flash(_("The document was removed."), "success")
-    return redirect(url_for(detail, listing_id=listing.id))
+    return redirect(url_for(detail, listing_id=listing))

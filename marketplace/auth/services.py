@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..db import db
 from ..errors import Conflict, InvalidInput
-from ..models import Organisation, Site, User, business_id_is_valid
+from ..models import Organisation, Site, User, UserSession, business_id_is_valid
 from ..models.base import utcnow
 from ..models.user import ROLES, new_session_token
 from . import tokens
@@ -53,18 +53,57 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new hash and a new session token: every other session of the user ends."""
+    """A new hash and a new session token: every other session of the user ends (the one
+    that changes the password, if any, goes on: see ``end_other_sessions``)."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    if user.id is not None:
+        end_other_sessions(user)
+
+
+# -- sessions -----------------------------------------------------------------------
+# A session cookie carries '<user id>:<session token>:<nonce>' (``User.get_id``); the
+# nonce names a row of ``user_session``, which signing in makes and signing out deletes.
+
+def start_session(user: User) -> None:
+    """A new server-side session for a sign-in; its nonce goes into the cookie."""
+    record = UserSession(user_id=user.id)
+    db.session.add(record)
+    db.session.flush()
+    user.session_nonce = record.nonce
+
+
+def session_exists(user: User, nonce: str) -> bool:
+    return bool(nonce) and db.session.scalar(sa.select(sa.exists().where(
+        UserSession.user_id == user.id, UserSession.nonce == nonce)))
 
 
 def sign_out(user: User) -> None:
-    """End the user's sessions on the server, not only in this browser: every session
-    cookie (and remember-me cookie) carries the session token, which changes here, so a
-    cookie copied before signing out signs nobody in afterwards. The user's sessions in
-    other browsers end too; they share the token."""
-    user.session_token = new_session_token()
+    """End this session on the server, not only in this browser: its row goes, so a copy
+    of its cookie (or remember-me cookie) signs nobody in afterwards. The user's sessions
+    in other browsers go on."""
+    db.session.execute(sa.delete(UserSession).where(
+        UserSession.user_id == user.id, UserSession.nonce == (user.session_nonce or "")))
+    user.session_nonce = None
     db.session.flush()
+
+
+def other_session_count(user: User) -> int:
+    query = sa.select(sa.func.count()).select_from(UserSession).where(UserSession.user_id == user.id)
+    if user.session_nonce:
+        query = query.where(UserSession.nonce != user.session_nonce)
+    return db.session.scalar(query)
+
+
+def end_other_sessions(user: User) -> int:
+    """End every session of the user but this one (none, outside a signed-in request);
+    how many ended."""
+    others = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    if user.session_nonce:
+        others = others.where(UserSession.nonce != user.session_nonce)
+    ended = db.session.execute(others).rowcount or 0
+    db.session.flush()
+    return ended
 
 
 # -- signing up ---------------------------------------------------------------------
@@ -214,6 +253,10 @@ def reset_password(token: str, password: str) -> User:
     if problem:
         raise InvalidInput(problem, {"password": problem})
     set_password(user, password)
+    # A reset is for a password that may be known to others: every session ends, this
+    # browser's too (the page signs it out).
+    user.session_nonce = None
+    end_other_sessions(user)
     if user.email_confirmed_at is None:
         # The link reached the mailbox: that confirms the address too.
         user.email_confirmed_at = utcnow()

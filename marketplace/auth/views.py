@@ -1,8 +1,9 @@
 """Signing up, in and out; confirming addresses; passwords; the account's own page."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
@@ -50,6 +51,12 @@ def _keep_signed_in(user) -> None:
     login_user(user, remember=bool(remember))
 
 
+def _sign_in(user, remember: bool = False) -> None:
+    """A new server-side session (``services.start_session``), then its cookie."""
+    services.start_session(user)
+    login_user(user, remember=remember)
+
+
 # -- sign in and out -----------------------------------------------------------------
 
 # Per client address: 10 a minute and 50 an hour. Only failures count (deduct_when), so
@@ -70,7 +77,7 @@ def login():
     user = services.authenticate(email, form.password.data)
     if user is not None:
         throttle.clear_sign_in_failures(email)
-        login_user(user, remember=form.remember.data)
+        _sign_in(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
         return redirect(safe_next_url(form.next.data) or url_for("main.index"))
     locked = throttle.note_sign_in_failure(email)
@@ -203,7 +210,21 @@ def account():
         session["language"] = form.language.data
         flash(_("Your details are saved."), "success")
         return redirect(url_for("auth.account"))
-    return _render("auth/account.html", form)
+    return _render("auth/account.html", form, sessions_form=ConfirmForm(),
+                   other_sessions=services.other_session_count(current_user))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Sign out of every other browser and device; this session goes on."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ended = services.end_other_sessions(current_user)
+    audit.record("auth.other_sessions_ended", actor=current_user, target=current_user, sessions=ended)
+    flash(ngettext("%(num)d other session was signed out.", "%(num)d other sessions were signed out.", ended)
+          if ended else _("You had no other sessions."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -282,7 +303,7 @@ def join(token):
         except InvalidInput as error:
             show_errors(form, error)
         else:
-            login_user(user)
+            _sign_in(user)
             flash(_("Welcome to Sivuvirta. You are now a member of %(organisation)s.",
                     organisation=organisation.name), "success")
             return redirect(url_for("organisations.profile", organisation_id=organisation.id))

@@ -14,6 +14,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..i18n import language
 from ..models import Deal, Delivery, Organisation, Permit, SideStream, TransferDocument
 from ..security import parse_id
+from .. import redaction
 from . import evidence, permits, transfer
 from .forms import PERMIT_KIND_LABELS, ConfirmForm, EvidenceCheckForm, PermitForm, TransferDocumentForm
 from .guide import GUIDE
@@ -62,10 +63,10 @@ def guide():
     return render_template("compliance/guide.html")
 
 
-@bp.post("/streams/<int:stream_id>/legal-evidence/check")
+@bp.post("/streams/<stream:stream_id>/legal-evidence/check")
 @login_required
 def check_evidence(stream_id: int):
-    stream = db.session.get(SideStream, stream_id)
+    stream = redaction.find_listing(db.session, SideStream, stream_id, current_user)
     if stream is None or not stream.is_visible_to(current_user):
         raise NotFound()
     if not current_user.is_broker:
@@ -75,7 +76,7 @@ def check_evidence(stream_id: int):
         raise DomainError(_("The note is too long."), {"note": _("The note is too long.")})
     evidence.mark_checked(current_user, stream, form.note.data or "")
     flash(_("The evidence of the legal status is marked checked."), "success")
-    return redirect(url_for("listings.stream_detail", listing_id=stream.id))
+    return redirect(url_for("listings.stream_detail", listing_id=stream))
 
 
 # -- permits -----------------------------------------------------------------------

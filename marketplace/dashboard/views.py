@@ -42,7 +42,7 @@ def verification_url(organisation) -> str | None:
 def listing_url(listing) -> str | None:
     endpoint = "listings.stream_detail" if listing.__tablename__ == "side_stream" else "listings.need_detail"
     try:
-        return url_for(endpoint, listing_id=listing.id)
+        return url_for(endpoint, listing_id=listing)
     except BuildError:
         return None
 

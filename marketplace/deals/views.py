@@ -13,7 +13,6 @@ from ..db import db
 from ..errors import DomainError, InvalidInput
 from ..models import DealMessage, MaterialNeed, SideStream
 from ..models.deal import NEEDS_REASON
-from ..security import parse_id
 from ..paging import page_count, page_number
 from . import permissions, services
 from .forms import DeliveryForm, MessageForm, OpenDealForm, TermsForm, TransitionForm
@@ -34,7 +33,7 @@ def deal_helpers():
         existing = services.open_deal_for_pair(stream.id, need.id)
         if existing is not None and permissions.can_view(current_user, existing):
             return url_for("deals.detail", deal_id=existing.id)
-        return url_for("deals.new", side_stream_id=stream.id, need_id=need.id)
+        return url_for("deals.new", side_stream_id=stream, need_id=need)
 
     return {"deal_link_for": deal_link_for, "DEAL_STATE_LABELS": STATE_LABELS,
             "DEAL_STATE_CSS": STATE_CSS}
@@ -63,11 +62,11 @@ def index():
 
 
 def _pairing_from(values) -> tuple[SideStream, MaterialNeed]:
-    stream_id, need_id = parse_id(values.get("side_stream_id")), parse_id(values.get("need_id"))
+    stream_id, need_id = redaction.parse_key(values.get("side_stream_id")), redaction.parse_key(values.get("need_id"))
     if stream_id is None or need_id is None:
         abort(404)
-    stream = db.session.get(SideStream, stream_id)
-    need = db.session.get(MaterialNeed, need_id)
+    stream = redaction.find_listing(db.session, SideStream, stream_id, current_user)
+    need = redaction.find_listing(db.session, MaterialNeed, need_id, current_user)
     if stream is None or need is None or not stream.is_visible_to(current_user) \
             or not need.is_visible_to(current_user):
         abort(404)

@@ -84,7 +84,7 @@ def _owners(listing) -> list[User]:
 
 def _listing_url(listing) -> str:
     endpoint = "listings.stream_detail" if isinstance(listing, SideStream) else "listings.need_detail"
-    return url_for(endpoint, listing_id=listing.id, _external=True)
+    return url_for(endpoint, listing_id=listing, _external=True)
 
 
 def send_reminders(today: date | None = None) -> int:

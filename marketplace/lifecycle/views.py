@@ -10,6 +10,7 @@ from ..errors import DomainError, Forbidden, InvalidInput, NotFound
 from ..models import MaterialNeed, SideStream
 from ..models.listing import SEARCHABLE_STATUSES
 from ..listings import services as listing_services
+from .. import redaction
 from . import services
 from .forms import CLOSING_REASON_LABELS, CloseForm, RenewForm
 
@@ -25,11 +26,11 @@ def lifecycle_helpers():
 
 def _detail_url(listing) -> str:
     endpoint = "listings.stream_detail" if isinstance(listing, SideStream) else "listings.need_detail"
-    return url_for(endpoint, listing_id=listing.id)
+    return url_for(endpoint, listing_id=listing)
 
 
 def _load_own(kind: str, listing_id: int):
-    listing = db.session.get(KINDS[kind], listing_id)
+    listing = redaction.find_listing(db.session, KINDS[kind], listing_id, current_user)
     if listing is None or not listing.is_visible_to(current_user):
         raise NotFound(_("No such listing, or it is not shown to you."))
     if not listing.can_edit(current_user):
@@ -37,7 +38,7 @@ def _load_own(kind: str, listing_id: int):
     return listing
 
 
-@bp.post("/<any(streams,needs):kind>/<int:listing_id>/renew")
+@bp.post("/<any(streams,needs):kind>/<listing:listing_id>/renew")
 @login_required
 def renew(kind: str, listing_id: int):
     listing = _load_own(kind, listing_id)
@@ -50,7 +51,7 @@ def renew(kind: str, listing_id: int):
     return redirect(_detail_url(listing))
 
 
-@bp.route("/<any(streams,needs):kind>/<int:listing_id>/close", methods=["GET", "POST"])
+@bp.route("/<any(streams,needs):kind>/<listing:listing_id>/close", methods=["GET", "POST"])
 @login_required
 def close(kind: str, listing_id: int):
     listing = _load_own(kind, listing_id)

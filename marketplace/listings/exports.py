@@ -10,6 +10,7 @@ from datetime import date
 from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 
+from .. import redaction
 from ..errors import InvalidInput, NotFound
 from ..models import MaterialNeed, SideStream
 from ..spreadsheets import csv_file, xlsx_file
@@ -29,18 +30,20 @@ MAP_COLUMNS = {SideStream: _COMMON + ("category", "ewc_code"), MaterialNeed: _CO
 
 
 def _detail_url(singular: str):
-    """``url_for`` of a listing's detail page, resolved once for a whole collection."""
-    marker = 987654321
-    prefix, suffix = url_for(f"listings.{singular}_detail", listing_id=marker).split(str(marker), 1)
-    return lambda listing_id: f"{prefix}{int(listing_id)}{suffix}"
+    """``url_for`` of a listing's detail page, resolved once for a whole collection: the
+    listing's id, or the reference of a hidden one (as ``url_for`` builds it)."""
+    marker = "987654321"
+    prefix, suffix = url_for(f"listings.{singular}_detail", listing_id=marker).split(marker, 1)
+    return lambda listing: f"{prefix}{redaction.url_key(listing)}{suffix}"
 
 
 def _feature(listing, viewer, singular: str, url=None) -> dict:
     owner = listing.reveals_owner_to(viewer)
     lat, lon = listing.location_for(viewer, revealed=owner)
     properties = {
-        "id": listing.id, "title": listing.title,
-        "url": url(listing.id) if url else url_for(f"listings.{singular}_detail", listing_id=listing.id),
+        "id": listing.id if redaction.addressable_by_id(listing, viewer) else redaction.public_ref(listing),
+        "title": listing.title,
+        "url": url(listing) if url else url_for(f"listings.{singular}_detail", listing_id=listing),
         "organisation": listing.organisation.name if owner else None,
         "approximate": not owner,
         "quantity_t_per_year": listing.quantity_t_per_year,

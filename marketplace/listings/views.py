@@ -52,7 +52,7 @@ def _kind_of(cls) -> str:
 
 
 def _load(cls, listing_id: int):
-    listing = db.session.get(cls, listing_id)
+    listing = redaction.find_listing(db.session, cls, listing_id, current_user)
     if listing is None or not listing.is_visible_to(current_user):
         raise NotFound(_("No such listing, or it is not shown to you."))
     return listing
@@ -187,12 +187,12 @@ def _detail(cls, listing_id: int):
     return render_template(f"listings/{_kind_of(cls)[:-1]}_detail.html", **context)
 
 
-@bp.get("/streams/<int:listing_id>")
+@bp.get("/streams/<stream:listing_id>")
 def stream_detail(listing_id):
     return _detail(SideStream, listing_id)
 
 
-@bp.get("/needs/<int:listing_id>")
+@bp.get("/needs/<need:listing_id>")
 def need_detail(listing_id):
     return _detail(MaterialNeed, listing_id)
 
@@ -366,7 +366,7 @@ def _stream_form(stream: SideStream | None):
                         services.update_stream(current_user, stream, record,
                                                extra=_stream_extra(form, record), **evidence)
                         flash(_("The changes are saved."), "success")
-                    return redirect(url_for("listings.stream_detail", listing_id=stream.id))
+                    return redirect(url_for("listings.stream_detail", listing_id=stream))
                 except InvalidInput as error:
                     rows = {}
                     for entry in form.values:
@@ -399,7 +399,7 @@ def stream_new():
     return _stream_form(None)
 
 
-@bp.route("/streams/<int:listing_id>/edit", methods=["GET", "POST"])
+@bp.route("/streams/<stream:listing_id>/edit", methods=["GET", "POST"])
 @login_required
 def stream_edit(listing_id):
     return _stream_form(_load_for_edit(SideStream, listing_id))
@@ -480,7 +480,7 @@ def _need_form(need: MaterialNeed | None):
                     else:
                         services.update_need(current_user, need, record, extra=extra)
                         flash(_("The changes are saved."), "success")
-                    return redirect(url_for("listings.need_detail", listing_id=need.id))
+                    return redirect(url_for("listings.need_detail", listing_id=need))
                 except InvalidInput as error:
                     rows, index = {}, 0
                     for entry in form.requirements:
@@ -506,7 +506,7 @@ def need_new():
     return _need_form(None)
 
 
-@bp.route("/needs/<int:listing_id>/edit", methods=["GET", "POST"])
+@bp.route("/needs/<need:listing_id>/edit", methods=["GET", "POST"])
 @login_required
 def need_edit(listing_id):
     return _need_form(_load_for_edit(MaterialNeed, listing_id))
@@ -523,7 +523,7 @@ def _life_cycle(cls, listing_id: int, action: str):
     if action == "duplicate":
         copy = services.duplicate(current_user, listing)
         flash(_("A draft copy was made: edit it and publish it when ready."), "success")
-        return redirect(url_for(f"listings.{singular}_edit", listing_id=copy.id))
+        return redirect(url_for(f"listings.{singular}_edit", listing_id=copy))
     if action == "delete":
         services.delete_draft(current_user, listing)
         flash(_("The draft was deleted."), "success")
@@ -531,16 +531,16 @@ def _life_cycle(cls, listing_id: int, action: str):
     getattr(services, action)(current_user, listing)
     flash({"publish": _("The listing is published."), "close": _("The listing is closed."),
            "reopen": _("The listing is open again.")}[action], "success")
-    return redirect(url_for(f"listings.{singular}_detail", listing_id=listing.id))
+    return redirect(url_for(f"listings.{singular}_detail", listing_id=listing))
 
 
-@bp.post(f"/streams/<int:listing_id>/{ACTIONS}")
+@bp.post(f"/streams/<stream:listing_id>/{ACTIONS}")
 @login_required
 def stream_action(listing_id, action):
     return _life_cycle(SideStream, listing_id, action)
 
 
-@bp.post(f"/needs/<int:listing_id>/{ACTIONS}")
+@bp.post(f"/needs/<need:listing_id>/{ACTIONS}")
 @login_required
 def need_action(listing_id, action):
     return _life_cycle(MaterialNeed, listing_id, action)

@@ -10,6 +10,7 @@ from ..errors import Forbidden
 from ..models import MaterialNeed, SideStream
 from ..paging import page_count, page_number
 from ..deals import services as deal_services
+from .. import redaction
 from . import engine, services
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
@@ -50,7 +51,7 @@ def _with_deals(views):
 
 def _listing_for_matches(model, listing_id: int, refusal: str):
     """The listing, if the user may see it (404 otherwise) and its matches (403 otherwise)."""
-    listing = db.session.get(model, listing_id)
+    listing = redaction.find_listing(db.session, model, listing_id, current_user)
     if listing is None or not listing.is_visible_to(current_user):
         abort(404)
     if not services.can_see_matches(listing, current_user):
@@ -58,7 +59,7 @@ def _listing_for_matches(model, listing_id: int, refusal: str):
     return listing
 
 
-@bp.get("/streams/<int:stream_id>/ideas")
+@bp.get("/streams/<stream:stream_id>/ideas")
 @login_required
 def stream_ideas(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,
@@ -77,14 +78,14 @@ def _match_page(listing, kind: str):
                            pages=page_count(total, MATCHES_PER_PAGE), total=total)
 
 
-@bp.get("/needs/<int:need_id>")
+@bp.get("/needs/<need:need_id>")
 @login_required
 def need_matches(need_id: int):
     need = _listing_for_matches(MaterialNeed, need_id, _("Matches are shown to the need's owner and the brokers."))
     return _match_page(need, "need")
 
 
-@bp.get("/streams/<int:stream_id>")
+@bp.get("/streams/<stream:stream_id>")
 @login_required
 def stream_matches(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,

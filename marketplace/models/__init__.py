@@ -24,6 +24,7 @@ from .provider_service import PROVIDER_KINDS, SERVICE_KINDS, THEMES, ProviderSer
 from .service_request import REQUEST_STATES, ServiceRequest, ServiceRequestMessage
 from .side_stream import CATEGORIES, LEGAL_STATUSES, MeasuredValue, SideStream
 from .user import ROLES, User
+from .user_session import UserSession
 from .verification_document import VerificationDocument
 from .legal_evidence_check import LegalEvidenceCheck
 from .listing_closure import CLOSING_REASONS, ListingClosure, ListingReminder
@@ -45,5 +46,5 @@ __all__ = [
     "ServiceProvider", "REQUEST_STATES", "ServiceRequest", "ServiceRequestMessage",
     "CLOSING_REASONS", "FREQUENCIES", "LegalEvidenceCheck", "ListingClosure", "ListingReminder",
     "PERMIT_KINDS", "Permit", "SEARCH_KINDS", "SavedSearch", "SavedSearchHit", "TransferDocument",
-    "CHANGE_KINDS", "ListingChange", "REFRESH_PHASES", "MatchRefresh", "PairingIdea",
+    "CHANGE_KINDS", "ListingChange", "REFRESH_PHASES", "MatchRefresh", "PairingIdea", "UserSession",
 ]

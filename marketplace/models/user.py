@@ -16,8 +16,9 @@ def new_session_token() -> str:
 
 
 class User(Base):
-    """A person who signs in. ``session_token`` changes on a password change,
-    which signs out every other session of the user."""
+    """A person who signs in. Each signed-in session is a ``UserSession``;
+    ``session_token`` changes on a password change, which signs out every other
+    session of the user."""
 
     __tablename__ = "user"
     __table_args__ = (
@@ -56,8 +57,12 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
+    # The nonce of the signed-in session this object stands for (``UserSession``); set
+    # at sign-in and by the session loader, never stored on the user.
+    session_nonce = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.session_nonce or ''}"
 
     @property
     def is_broker(self) -> bool:

@@ -14,7 +14,6 @@ from ..i18n import language
 from ..listings.search import my_sites
 from ..models import ProviderService, SideStream
 from ..models.provider_service import PROVIDER_KINDS, THEMES
-from ..security import parse_id
 from . import exports, requests as service_requests, services, vocabulary
 from .forms import CloseForm, MessageForm, ProviderForm, RequestForm, ResultsForm, ServiceForm
 from .search import parse_filters, providers_for_missing, search
@@ -213,8 +212,8 @@ def service_delete(provider_id: int, service_id: int):
 # -- service requests ----------------------------------------------------------------------
 
 def _stream_for_request(stream_id) -> SideStream:
-    stream_id = parse_id(stream_id)
-    stream = db.session.get(SideStream, stream_id) if stream_id is not None else None
+    stream_id = redaction.parse_key(stream_id)
+    stream = redaction.find_listing(db.session, SideStream, stream_id, current_user) if stream_id is not None else None
     if stream is None or not stream.is_visible_to(current_user):
         raise NotFound(_("No such listing, or it is not shown to you."))
     if not service_requests.can_request_for(current_user, stream):

@@ -51,6 +51,8 @@ RULES = [
     Rule("auth.account", lambda w: "/auth/account", expect=signed_in(200)),
     # Posted as shown (an empty post keeps the saved name and language): saved.
     Rule("auth.account", lambda w: "/auth/account", method="POST", expect=signed_in(302)),
+    Rule("auth.end_other_sessions", lambda w: "/auth/account/sessions/end-others", method="POST",
+         expect=signed_in(302)),
     Rule("auth.change_password", lambda w: "/auth/account/password", expect=signed_in(200)),
     Rule("auth.change_password", lambda w: "/auth/account/password", method="POST",
          data=lambda w: {"current_password": "not the password"}, expect=signed_in(400)),

@@ -49,10 +49,13 @@ RULES = [
     Rule("listings.stream_export", lambda w: "/streams/export.csv", expect=everyone(200)),
     Rule("listings.need_export", lambda w: "/needs/export.json", expect=everyone(200)),
     Rule("listings.mine", lambda w: "/listings/mine", expect=signed_in(200)),
-    # detail pages: a brokered listing exists only for its owners and the brokers
+    # detail pages: a brokered listing exists only for its owners and the brokers; a hidden
+    # listing's database id names it to them only, its reference to whoever may see it
     Rule("listings.stream_detail", lambda w: f"/streams/{w.stream_public.id}", expect=everyone(200)),
-    Rule("listings.stream_detail", lambda w: f"/streams/{w.stream_anonymous.id}", expect=everyone(200)),
+    Rule("listings.stream_detail", lambda w: f"/streams/{w.ref_stream_anonymous}", expect=everyone(200)),
+    Rule("listings.stream_detail", lambda w: f"/streams/{w.stream_anonymous.id}", expect=_not_brokered(404)),
     Rule("listings.stream_detail", lambda w: f"/streams/{w.stream_brokered.id}", expect=_not_brokered(404)),
+    Rule("listings.stream_detail", lambda w: f"/streams/{w.ref_stream_brokered}", expect=_not_brokered(404)),
     Rule("listings.need_detail", lambda w: f"/needs/{w.need_public.id}", expect=everyone(200)),
     # forms: members of an organisation create; only the owner's members edit
     Rule("listings.stream_new", lambda w: "/streams/new", expect=only(WITH_ORGANISATION, 200)),

@@ -103,3 +103,11 @@ def refresh_matches(app):
         return kept
 
     return refresh
+
+
+def ref(app, listing) -> str:
+    """The opaque reference the site addresses a hidden listing by (to all but its owner)."""
+    from marketplace import redaction
+
+    with app.app_context():
+        return redaction.public_ref(listing)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, ref
 
 NEW_STREAM = {
     "id": "ERP-77", "title": "Coal and peat fly ash", "category": "ash", "ewc_code": "10 01 02",
@@ -40,10 +40,13 @@ def test_a_brokered_listing_is_not_found_by_others(client, world, issue):
     assert "Brokered slag" not in ids(listed)
 
 
-def test_an_anonymous_listing_hides_its_owner_and_exact_place(client, world, issue):
+def test_an_anonymous_listing_hides_its_owner_and_exact_place(app, client, world, issue):
     stream = world.stream_anonymous
     for headers in ({}, bearer(issue(world.users["member_b"]))):
-        body = client.get(f"/api/v1/side-streams/{stream.id}", headers=headers).get_json()
+        # its database id names nothing to others: the answers give its reference
+        assert client.get(f"/api/v1/side-streams/{stream.id}", headers=headers).status_code == 404
+        body = client.get(f"/api/v1/side-streams/{ref(app, stream)}", headers=headers).get_json()
+        assert body["id"] == ref(app, stream)
         assert "organisation" not in body and "external_ref" not in body
         assert body["location_approximate"] is True
         assert body["location"] == {"lat": stream.approx_lat, "lon": stream.approx_lon}
@@ -181,6 +184,15 @@ def test_create_as_draft(client, world, issue):
     response = client.post("/api/v1/needs?draft=true", json=NEW_NEED, headers=bearer(issue(world.users["member_a"])))
     assert response.status_code == 201
     assert response.get_json()["status"] == "draft"
+
+
+@pytest.mark.parametrize("value", ["", "maybe"])
+def test_a_flag_that_is_not_a_boolean_is_refused(client, world, issue, value):
+    """Found by Schemathesis' negative mode on bodies: ``?draft=`` created a published
+    listing (an empty value was read as false)."""
+    response = client.post(f"/api/v1/needs?draft={value}", json=NEW_NEED, headers=bearer(issue(world.users["member_a"])))
+    assert response.status_code == 400
+    assert [e["field"] for e in response.get_json()["errors"]] == ["draft"]
 
 
 @pytest.mark.parametrize("change, field", [

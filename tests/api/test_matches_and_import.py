@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, ref
 
 
 
@@ -17,7 +17,7 @@ def example_batch() -> dict:
 
 # -- matches -------------------------------------------------------------------
 
-def test_matches_of_a_need_for_its_owner(client, world, issue, refresh_matches):
+def test_matches_of_a_need_for_its_owner(app, client, world, issue, refresh_matches):
     refresh_matches()
     body = client.get(f"/api/v1/needs/{world.need_b.id}/matches", headers=bearer(issue(world.users["member_b"]))).get_json()
     by_stream = {item["stream_id"]: item for item in body["items"]}
@@ -27,7 +27,9 @@ def test_matches_of_a_need_for_its_owner(client, world, issue, refresh_matches):
     assert public["need_id"] == str(world.need_b.id)
     assert 0 <= public["score"] <= 1 and public["feasible"] is True
     assert public["counterpart"]["organisation"] == "Perämeren Kuona Oy"
-    anonymous = by_stream[str(world.stream_anonymous.id)]
+    assert str(world.stream_anonymous.id) not in by_stream  # a hidden stream goes by its reference
+    anonymous = by_stream[ref(app, world.stream_anonymous)]
+    assert anonymous["counterpart"]["id"] == ref(app, world.stream_anonymous)
     assert "organisation" not in anonymous["counterpart"] and "transport" not in anonymous
     assert anonymous["distance_km"] % 10 == 0
 

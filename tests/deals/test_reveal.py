@@ -1,5 +1,6 @@
 """An anonymous listing's organisation is revealed to the other party by the introduction,
 and only then: on the deal page, on the listing page and in mail."""
+from marketplace import redaction
 from marketplace.db import db
 from marketplace.models import SideStream, User
 from tests.deals.story import login, mails, open_deal, version_of
@@ -20,7 +21,11 @@ def test_the_need_owner_learns_the_supplier_on_introduction(app, story):
     assert "Ferrochrome slag" in page
     assert story.supplier.name not in page
     assert story.buyer.name in page
-    listing = buyer.get(f"/streams/{story.stream.id}")
+    assert buyer.get(f"/streams/{story.stream.id}").status_code == 404  # its id names nothing to others
+    with app.app_context():
+        ref = redaction.public_ref(story.stream)
+    assert f"/streams/{ref}" in page  # the deal page links it by its reference
+    listing = buyer.get(f"/streams/{ref}")
     assert listing.status_code == 200
     assert story.supplier.name not in listing.get_data(as_text=True)
 
@@ -28,7 +33,7 @@ def test_the_need_owner_learns_the_supplier_on_introduction(app, story):
 
     page = buyer.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert story.supplier.name in page
-    listing = buyer.get(f"/streams/{story.stream.id}").get_data(as_text=True)
+    listing = buyer.get(f"/streams/{ref}").get_data(as_text=True)  # links keep the reference
     assert story.supplier.name in listing
 
 

@@ -1,6 +1,7 @@
 """Deals move only along the transitions of one table, each recorded."""
 import pytest
 
+from marketplace import redaction
 from marketplace.db import db
 from marketplace.deals import services
 from marketplace.errors import Forbidden, InvalidInput
@@ -79,8 +80,13 @@ def test_parties_may_move_on_after_the_introduction(app, story):
 
 def test_the_parties_open_a_deal_themselves_only_on_public_listings(app, make, story, public_story):
     anonymous_client = login(app, story.buyer_member)
-    response = anonymous_client.get(f"/deals/new?side_stream_id={story.stream.id}&need_id={story.need.id}")
+    with app.app_context():
+        stream_ref = redaction.public_ref(story.stream)
+    response = anonymous_client.get(f"/deals/new?side_stream_id={stream_ref}&need_id={story.need.id}")
     assert response.status_code == 403
+    # the anonymous stream's database id names nothing to the buyer
+    response = anonymous_client.get(f"/deals/new?side_stream_id={story.stream.id}&need_id={story.need.id}")
+    assert response.status_code == 404
 
     client = login(app, public_story.buyer_member)
     url = f"/deals/new?side_stream_id={public_story.stream.id}&need_id={public_story.need.id}"

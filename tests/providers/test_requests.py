@@ -7,6 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from marketplace import redaction
 from marketplace.db import db
 from marketplace.models import MeasuredValue, OutboxMessage, ServiceRequest
 from tests.providers.conftest import STREAM_AT
@@ -119,8 +120,13 @@ def test_results_are_written_to_the_stream_with_their_source(client, auth, app, 
         assert request.state == "answered" and request.answered_at is not None
 
 
-def test_only_the_owner_or_a_broker_sends_a_request(client, auth, make, setting):
+def test_only_the_owner_or_a_broker_sends_a_request(app, client, auth, make, setting):
     stranger = make.user(make.organisation())
     auth.login(stranger.email)
-    response = client.get(f"/providers/services/{setting['service'].id}/request?stream={setting['stream'].id}")
+    with app.app_context():
+        ref = redaction.public_ref(setting["stream"])
+    response = client.get(f"/providers/services/{setting['service'].id}/request?stream={ref}")
     assert response.status_code == 403
+    # the anonymous stream's database id names nothing to the stranger
+    response = client.get(f"/providers/services/{setting['service'].id}/request?stream={setting['stream'].id}")
+    assert response.status_code == 404

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from scipy.optimize import least_squares
 
+from marketplace import redaction
 from marketplace.db import db
 from marketplace.models import (
     Activity, Attachment, Deal, ImportJob, MaterialNeed, Organisation, OutboxMessage, Permit,
@@ -64,11 +65,15 @@ def _values(rule, ids) -> list[list[str]]:
 
 
 def urls(app) -> list[str]:
-    """Every GET route of the URL map, with every combination of the world's ids."""
+    """Every GET route of the URL map, with every combination of the world's ids (and the
+    references of hidden listings, where the parameter names a listing)."""
     ids = {}
     with app.app_context():
         for name, models in ID_SOURCES.items():
             ids[name] = sorted({i for model in models for i in db.session.scalars(sa.select(model.id))})
+            if models[0] in (SideStream, MaterialNeed):
+                ids[name] += [redaction.public_ref(listing) for model in models for listing in db.session.scalars(
+                    sa.select(model).where(model.visibility != "public"))]
         db.session.remove()
     found = []
     for rule in app.url_map.iter_rules():
@@ -95,8 +100,11 @@ def texts(response) -> list[str]:
     return found
 
 
-def leaks(world, reader: str, text: str) -> list[str]:
-    found = [name for name, secret in world.secrets_for(reader).items() if secret in text]
+def leaks(world, reader: str, text: str, asked: str = "") -> list[str]:
+    """The secrets in ``text``, less those the reader wrote in the URL it asked (a page
+    may say back the id it was asked for; whether that id names anything is
+    ``test_ids_of_hidden_listings_name_nothing_to_others``)."""
+    found = [name for name, secret in world.secrets_for(reader).items() if secret in text and secret not in asked]
     if any(title in text for title in world.hidden_titles):
         found += [name for name, secret in world.identity.items() if secret in text]
     return found
@@ -125,9 +133,99 @@ def test_no_route_gives_away_what_hidden_listings_hide(app, world, reader):
             continue
         response = client.get(url, headers=headers)
         for text in texts(response):
-            for name in leaks(world, reader, text):
+            for name in leaks(world, reader, text, asked=url):
                 failures.append(f"{url} ({response.status_code}): {name}")
     assert not failures, "\n".join(sorted(set(failures)))
+
+
+def _listing_rules(app):
+    """GET routes whose path names a listing: (rule, the listing's kind or None)."""
+    from marketplace.security import ListingKeyConverter
+
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        for name, converter in rule._converters.items():
+            if isinstance(converter, ListingKeyConverter):
+                yield rule, name, converter.listing_kind
+
+
+def _listing_urls(app, world, key_of):
+    """Each GET route naming a listing, for each hidden listing of the world that fits it."""
+    listings = {"stream": (world.stream_anonymous, world.stream_brokered),
+                "need": (world.need_anonymous, world.need_brokered)}
+    found = []
+    for rule, name, kind in _listing_rules(app):
+        kinds = [kind] if kind else ["stream", "need"]
+        for k in kinds:
+            for listing in listings[k]:
+                values = {name: key_of(listing, k)}
+                if "kind" in rule.arguments:
+                    values["kind"] = k + "s"
+                for argument in rule.arguments - set(values):
+                    values[argument] = PLAIN_VALUES.get(argument, ["1"])[0]
+                with app.test_request_context():
+                    found.append((listing, app.url_for(rule.endpoint, **values)))
+    return found
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_ids_of_hidden_listings_name_nothing_to_others(app, world, reader):
+    """The database's id of a hidden listing answers 404 (not 403: that would confirm it
+    exists) to everyone but its owner and the brokers, on every route that takes one;
+    a visitor is sent to sign in where a route asks for it, whatever the id."""
+    client, headers = _client(app, world, reader)
+    failures = []
+    for listing, url in _listing_urls(app, world, lambda listing, kind: str(listing.id)):
+        if reader.endswith("_token") and not url.startswith("/api/"):
+            continue
+        response = client.get(url, headers=headers)
+        to_sign_in = reader == "visitor" and response.status_code == 302 and "/auth/login" in response.location
+        if response.status_code != 404 and not to_sign_in:
+            failures.append(f"{url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_owner_and_the_brokers_reach_hidden_listings_by_id_and_by_reference(app, world):
+    """The owner's and the brokers' links keep working: by the database's id and by the
+    reference the site's own links now carry. The outsider reaches the anonymous stream by
+    its reference, and the page links it by that reference."""
+    owner, broker, outsider = (login(app, u) for u in (world.owner_member, world.broker, world.outsider_member))
+    with app.app_context():
+        ref = redaction.public_ref(db.session.get(SideStream, world.stream_anonymous.id))
+        need_ref = redaction.public_ref(db.session.get(MaterialNeed, world.need_brokered.id))
+        db.session.remove()
+    for client in (owner, broker):
+        assert client.get(f"/streams/{world.stream_anonymous.id}").status_code == 200
+        assert client.get(f"/streams/{ref}").status_code == 200
+        assert client.get(f"/needs/{need_ref}").status_code == 200
+        assert client.get(f"/streams/{world.stream_anonymous.id}/edit").status_code == (200 if client is owner else 403)
+    page = outsider.get(f"/streams/{ref}")
+    assert page.status_code == 200 and sweep.ANONYMOUS_STREAM_TITLE in page.text
+    assert outsider.get(f"/needs/{need_ref}").status_code == 404  # brokered: not shown to others at all
+    listing = outsider.get("/streams?q=granulated")
+    assert f'href="/streams/{ref}"' in listing.text
+    token = {"Authorization": f"Bearer {world.tokens['outsider_token']}"}
+    body = outsider.get(f"/api/v1/side-streams/{ref}", headers=token).get_json()
+    assert body["id"] == ref and body["links"]["self"].endswith(f"/api/v1/side-streams/{ref}")
+
+
+def test_references_are_opaque_and_unforgeable(app, world):
+    """The reference tells no order (neighbouring ids give unrelated references), and a
+    reference changed in one letter names nothing."""
+    with app.app_context():
+        refs = [redaction.ref_for("stream", i) for i in range(1, 200)]
+        assert len(set(refs)) == len(refs)
+        assert refs != sorted(refs)
+        assert all(redaction.ref_target(r) == ("stream", i) for i, r in enumerate(refs, start=1))
+        assert redaction.ref_target(redaction.ref_for("need", 5)) == ("need", 5)
+        ref = redaction.public_ref(db.session.get(SideStream, world.stream_anonymous.id))
+        forged = ref[:-1] + ("a" if ref[-1] != "a" else "b")
+        assert redaction.ref_target(forged) is None
+        db.session.remove()
+    client = login(app, world.outsider_member)
+    assert client.get(f"/streams/{forged}").status_code == 404
+    assert client.get(f"/needs/{ref}").status_code == 404  # a stream's reference names no need
 
 
 def test_no_mail_to_others_gives_away_what_hidden_listings_hide(app, world):
@@ -259,3 +357,17 @@ def test_three_probes_cannot_place_a_hidden_listing(app, world, side):
     estimate = _trilaterate(anchors, distances)
     missed_by = great_circle_km(*estimate, *exact)
     assert missed_by >= MIN_KM_FROM_OWNER_SITES - 1.0, f"placed within {missed_by:.2f} km"
+
+
+def test_times_of_hidden_listings_are_given_to_the_day(app, world):
+    """Listings imported together share their second with the owner's public ones
+    (finding 8): the API gives a hidden listing's times to the day to anyone else."""
+    with app.app_context():
+        ref = redaction.public_ref(db.session.get(SideStream, world.stream_anonymous.id))
+        exact = db.session.get(SideStream, world.stream_anonymous.id).created_at
+        db.session.remove()
+    client = app.test_client()
+    token = {"Authorization": f"Bearer {world.tokens['outsider_token']}"}
+    body = client.get(f"/api/v1/side-streams/{ref}", headers=token).get_json()
+    assert body["created_at"] == exact.date().isoformat() + "T00:00:00Z"
+    assert body["updated_at"].endswith("T00:00:00Z")

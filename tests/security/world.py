@@ -42,6 +42,13 @@ HIDDEN_VALUES = {"SiO2": 35.21, "Al2O3": 10.43, "MgO": 11.94, "CaO": 38.67}
 FILE_NAME = "Hiddenhold_Slagworks_Murkmoor_analysis.pdf"
 PHOTO_NAME = "Hiddenhold_Murkmoor_heap.jpg"
 
+# The database's ids of the hidden listings: distinctive numbers (no other row, date or
+# value of the world has them), so that finding one in an answer is a leak. No answer to
+# anyone but the owner and the brokers may give them: it addresses a hidden listing by its
+# opaque reference.
+HIDDEN_IDS = {"anonymous stream": 48151623, "anonymous need": 48151629,
+              "brokered stream": 48151631, "brokered need": 48151637}
+
 # Where the outsider posts three needs (and three streams) to place the hidden listings.
 PROBES = ((65.95, 24.70), (67.05, 25.30), (66.30, 27.10))
 
@@ -111,6 +118,8 @@ class World:
             "brokered need": BROKERED_NEED_TITLE,
             "attachment's file name": "Hiddenhold_",
         }
+        for name, number in HIDDEN_IDS.items():
+            found[f"database id of the {name}"] = str(number)
         for name, (lat, lon) in (("stream", STREAM_PLACE), ("need", NEED_PLACE)):
             found[f"exact latitude of the {name}"] = f"{lat:.3f}"
             found[f"exact longitude of the {name}"] = f"{lon:.3f}"
@@ -162,16 +171,20 @@ def build(app, make) -> World:
 
     w.stream_anonymous = make.stream(
         w.owner, title=ANONYMOUS_STREAM_TITLE, visibility="anonymous", values=HIDDEN_VALUES,
+        id=HIDDEN_IDS["anonymous stream"],
         lat=STREAM_PLACE[0], lon=STREAM_PLACE[1], place=STREAM_PLACE_TEXT, external_ref=STREAM_REF,
         quantity_t_per_year=12000, legal_status="by_product")
     w.need_anonymous = make.need(
         w.owner, title=ANONYMOUS_NEED_TITLE, visibility="anonymous", lat=NEED_PLACE[0], lon=NEED_PLACE[1],
+        id=HIDDEN_IDS["anonymous need"],
         place=NEED_PLACE_TEXT, external_ref=NEED_REF, requirements=[{"property": "SiO2+Al2O3", "min": 40}])
     w.stream_brokered = make.stream(
         w.owner, title=BROKERED_STREAM_TITLE, visibility="brokered", values=HIDDEN_VALUES,
+        id=HIDDEN_IDS["brokered stream"],
         lat=STREAM_PLACE[0], lon=STREAM_PLACE[1], place=STREAM_PLACE_TEXT)
     w.need_brokered = make.need(
         w.owner, title=BROKERED_NEED_TITLE, visibility="brokered", lat=NEED_PLACE[0], lon=NEED_PLACE[1],
+        id=HIDDEN_IDS["brokered need"],
         place=NEED_PLACE_TEXT, requirements=[{"property": "SiO2+Al2O3", "min": 40}])
     w.stream_public = make.stream(w.outsider, title="Openfield crushed concrete", lat=65.02, lon=25.48,
                                   place="Oulu", values={"SiO2": 40.0, "Al2O3": 12.0, "CaO": 20.0})
