@@ -19,14 +19,14 @@ from matching import weights as W
 from matching.materials import load_catalogue
 
 from ..compliance import permits
-from ..matches.engine import MaterialReading, read_context
+from ..matches.engine import MaterialReading, read_context, read_record
 from ..matches.records import engine_need
 from .. import redaction
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
 from ..reference import normalise_ewc_code
-from ..models import APPLICATIONS, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
+from ..models import APPLICATIONS, CATEGORIES, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, jobs, services
 from .exports import export_response, geojson_response, template_file
 from .forms import HAZARD_LABELS, SOURCE_KIND_LABELS, ImportForm, NeedForm, StreamForm, material_type_groups, set_site_choices
@@ -663,6 +663,55 @@ def places():
                     "lon": place.lon, "kind": place.kind, "population": place.population,
                     "source": place.source})
     return jsonify(out)
+
+
+# Bounds of what the live reading takes from the form (it is a GET of every keystroke pause).
+READING_TEXT_CHARS = 2000
+READING_VALUES = 60
+
+
+def _reading_values(text: str) -> dict[str, float]:
+    """'CaO:42,1;SiO2:30' as {key: value}; unknown keys and numbers that do not parse are
+    left out (the form names them when it is saved)."""
+    values = {}
+    for part in text.split(";")[:READING_VALUES]:
+        raw_key, _sep, raw_value = part.partition(":")
+        key = known_key(raw_key.strip())
+        try:
+            value = parse_number(raw_value.strip())
+        except ValueError:
+            continue
+        if key and value is not None and value >= 0:
+            values[key] = value
+    return values
+
+
+@bp.get("/listings/material-reading.json")
+def material_reading_json():
+    """What the form's stream would be read as, before it is saved: the process's recogniser
+    (fitted once per process, never per request) on the title, description, category, List
+    of Waste code and values typed so far."""
+    args = request.args
+    category = args.get("category") or ""
+    record = {
+        "title": (args.get("title") or "")[:200], "description": (args.get("description") or "")[:READING_TEXT_CHARS],
+        "category": category if category in CATEGORIES else "other",
+        "ewc_code": (args.get("ewc_code") or "").strip()[:12] or None,
+        "industry": (args.get("industry") or "")[:200],
+        "composition": _reading_values(args.get("values") or ""),
+    }
+    if not (record["title"].strip() or record["description"].strip()):
+        return jsonify({"reading": None})
+    found = read_record(record)
+    reading = {"key": found.key, "name": material_type_name(found.key), "confidence": round(found.confidence, 3),
+               "percent": format_percent(found.confidence, format="#,##0 %"), "sure": found.sure}
+    reading["text"] = _("Read as: %(name)s, %(percent)s", name=reading["name"], percent=reading["percent"])
+    if not found.sure:
+        reading["warning"] = _("Low confidence: until the seller confirms a type, its matches rank as unverified.") \
+            if found.confidence < W.MIN_MATERIAL_CONFIDENCE else \
+            _("The type does not belong to the category chosen: until the seller confirms a type, its matches "
+              "rank as unverified.")
+    return jsonify({"reading": reading})
 
 
 @bp.get("/listings/applications/<name>.json")

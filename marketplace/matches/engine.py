@@ -115,6 +115,9 @@ def fit_in_background(app) -> None:
         with app.app_context():
             try:
                 current(db.session)
+                # A stream form's live reading should not wait for the recogniser's fit
+                # (about 10 s); the engine fits it only when a stream states no type.
+                catalogue_recogniser()
             except Exception:
                 log.exception("matching engine not fitted at start; the first save fits it")
             finally:

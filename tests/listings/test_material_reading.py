@@ -143,3 +143,13 @@ def test_a_bad_context_value_is_refused_naming_the_field(app, client, auth, supp
     assert message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MaterialNeed)) == 0
+
+
+def test_the_form_reads_the_stream_live_before_it_is_saved(client):
+    body = client.get("/listings/material-reading.json", query_string={
+        "title": "Ilmajäähdytetty masuunikuona", "category": "slag", "ewc_code": "10 02 02",
+        "values": "CaO:40;SiO2:35,5;nonsense:1;MgO:x"}, headers={"Accept-Language": "en"}).get_json()
+    reading = body["reading"]
+    assert reading["key"] == "acbfs" and reading["sure"]
+    assert reading["text"].startswith("Read as: Air-cooled blast-furnace slag, ")
+    assert client.get("/listings/material-reading.json").get_json() == {"reading": None}
