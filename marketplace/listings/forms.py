@@ -177,8 +177,8 @@ def material_type_groups(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
 class SourceRowForm(Form):
     """Where values come from (the contract's ``sources`` item)."""
 
-    kind = SelectField(_l("Source"), choices=[("", _l("– none –"))] + [(k, SOURCE_KIND_LABELS[k]) for k in SOURCE_KINDS],
-                       validate_choice=False)
+    kind = SelectField(_l("Source"), validate_choice=False,
+                       choices=[("", _l("– none –"))] + [(k, SOURCE_KIND_LABELS[k]) for k in SOURCE_KINDS])
     properties = StringField(_l("Properties it covers (comma-separated; empty: all)"),
                              validators=[Optional(), Length(max=2000)], render_kw={"placeholder": "CaO, leach:Cr"})
     reference = StringField(_l("Report number and laboratory, or citation"), validators=[Optional(), Length(max=500)])

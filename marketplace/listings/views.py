@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 
 from matching import load_knowledge
 from matching import vocabulary as V
-from matching import weights as W
 from matching.materials import load_catalogue
 
 from ..compliance import permits
@@ -29,7 +28,9 @@ from ..reference import normalise_ewc_code
 from ..models import APPLICATIONS, CATEGORIES, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, jobs, services
 from .exports import export_response, geojson_response, template_file
-from .forms import HAZARD_LABELS, SOURCE_KIND_LABELS, ImportForm, NeedForm, StreamForm, material_type_groups, set_site_choices
+from .forms import (
+    HAZARD_LABELS, SOURCE_KIND_LABELS, ImportForm, NeedForm, StreamForm, material_type_groups, set_site_choices,
+)
 from .importer import parse_upload
 from ..paging import page_count, page_number
 from .knowledge import legal_limits, prefill_requirements
@@ -311,19 +312,7 @@ def parse_or_none(text):
         return None
 
 
-# Contract fields the forms do not show (set through the API or an import): an edit in
-# the form keeps them as they are. (Every contract field has a field in the forms now.)
-STREAM_FIELDS_NOT_IN_FORM = ()
-NEED_FIELDS_NOT_IN_FORM = ()
 BLANK_SOURCE_ROWS = 1
-
-
-def _keep_unshown(record: dict, listing, names) -> dict:
-    for name in names:
-        value = getattr(listing, name) if listing is not None else None
-        if value:
-            record[name] = value
-    return record
 
 
 def _stream_extra(form, record: dict) -> dict:
@@ -379,8 +368,8 @@ def material_reading(stream: SideStream | None) -> dict | None:
         return None
     reading = MaterialReading(stream.material_type_read, stream.material_type_confidence or 0.0, stream.category)
     return {"key": reading.key, "name": material_type_name(reading.key), "confidence": reading.confidence,
-            "percent": format_percent(reading.confidence, format="#,##0 %"), "sure": reading.sure, "category_disagrees": reading.confidence >= W.MIN_MATERIAL_CONFIDENCE
-            and not reading.sure}
+            "percent": format_percent(reading.confidence, format="#,##0 %"), "sure": reading.sure,
+            "category_disagrees": reading.category_disagrees}
 
 
 def material_type_name(key: str | None) -> str:
@@ -410,7 +399,7 @@ def _stream_form(stream: SideStream | None):
             values = form.value_pairs()
             location = _resolve_location(form, current_user)
             if values is not None and location is not None:
-                record = _keep_unshown(form.to_record(values, location), stream, STREAM_FIELDS_NOT_IN_FORM)
+                record = form.to_record(values, location)
                 evidence = {"evidence": request.files.get("legal_evidence"),
                             "evidence_title": form.legal_evidence_title.data or ""}
                 try:
@@ -539,7 +528,7 @@ def _need_form(need: MaterialNeed | None):
         elif form.validate():
             location = _resolve_location(form, current_user)
             if location is not None:
-                record = _keep_unshown(form.to_record(location), need, NEED_FIELDS_NOT_IN_FORM)
+                record = form.to_record(location)
                 extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
                          "codes_from_permits": bool(form.codes_from_permits.data)}
                 try:
@@ -706,11 +695,11 @@ def material_reading_json():
     reading = {"key": found.key, "name": material_type_name(found.key), "confidence": round(found.confidence, 3),
                "percent": format_percent(found.confidence, format="#,##0 %"), "sure": found.sure}
     reading["text"] = _("Read as: %(name)s, %(percent)s", name=reading["name"], percent=reading["percent"])
-    if not found.sure:
-        reading["warning"] = _("Low confidence: until the seller confirms a type, its matches rank as unverified.") \
-            if found.confidence < W.MIN_MATERIAL_CONFIDENCE else \
-            _("The type does not belong to the category chosen: until the seller confirms a type, its matches "
-              "rank as unverified.")
+    if found.category_disagrees:
+        reading["warning"] = _("The type does not belong to the category chosen: until the seller confirms a type, "
+                               "its matches rank as unverified.")
+    elif not found.sure:
+        reading["warning"] = _("Low confidence: until the seller confirms a type, its matches rank as unverified.")
     return jsonify({"reading": reading})
 
 

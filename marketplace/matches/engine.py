@@ -140,10 +140,13 @@ class MaterialReading:
     category: str
 
     @property
-    def sure(self) -> bool:
+    def category_disagrees(self) -> bool:
         material = load_catalogue().types.get(self.key)
-        agrees = material is None or material.category == self.category
-        return self.confidence >= W.MIN_MATERIAL_CONFIDENCE and agrees
+        return material is not None and material.category != self.category
+
+    @property
+    def sure(self) -> bool:
+        return self.confidence >= W.MIN_MATERIAL_CONFIDENCE and not self.category_disagrees
 
 
 def _recognition_record(stream, values: dict[str, float]) -> dict:
