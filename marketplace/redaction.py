@@ -528,13 +528,18 @@ def transport(match, revealed: bool) -> Transport:
 
 
 def reason_record(record: dict, numbers: Transport) -> dict:
-    """A stored reason with its distance numbers replaced by the reader's ``numbers``."""
-    if record.get("template") == matching.reasons.TRANSPORT:
+    """A stored reason with its distance numbers replaced by the reader's ``numbers``:
+    transport lines, "too far" lines and the one-line summary, also where one is a part
+    of another (a summary's refusal may be "too far")."""
+    template = record.get("template")
+    params = dict(record.get("params") or {})
+    if template == matching.reasons.TRANSPORT:
         params = {"road_km": numbers.road_km, "cost": numbers.cost_eur_per_t, "co2": numbers.co2_kg_per_t}
-    elif record.get("template") == matching.reasons.TOO_FAR:
-        params = dict(record.get("params") or {}, road_km=numbers.road_km)
-    else:
-        return record
+    elif template in (matching.reasons.TOO_FAR, matching.reasons.SUMMARY):
+        params["road_km"] = numbers.road_km
+    for name, value in params.items():
+        if isinstance(value, dict) and "template" in value:
+            params[name] = reason_record(value, numbers)
     return dict(record, params=params)
 
 

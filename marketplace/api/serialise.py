@@ -76,6 +76,11 @@ def match_item(view, listing, viewer) -> dict:
     }
     if not view.details_hidden:
         item["missing"] = list(match.missing or [])
+        if view.summary:
+            item["summary"] = view.summary
+        if match.material_type:
+            item["material_type"] = match.material_type
+            item["material_confidence"] = round(float(match.material_confidence or 0), 3)
     if revealed:
         item["counterpart"]["organisation"] = view.organisation_name
         # transport follows from the road distance, which is hidden where the owner is

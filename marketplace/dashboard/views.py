@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 from ..db import db
 from ..errors import InvalidInput
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS, number
+from ..matches import services as match_services
 from ..models.base import utcnow
 from ..security import parse_id, parse_page, safe_next_url
 from ..spreadsheets import csv_file, xlsx_file
@@ -92,6 +93,7 @@ def index():
         activities=activities, activities_target=target, listing_url=listing_url,
         mark_form=MarkForm(formdata=None), year=utcnow().year,
         deal_name=lambda deal: deal_services.deal_name(deal, current_user),
+        match_summary=match_services.render_summary,
     ), status
 
 

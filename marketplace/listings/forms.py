@@ -19,7 +19,9 @@ from ..i18n import APPLICATION_LABELS, AVAILABILITY_LABELS, CATEGORY_LABELS, LEG
 from ..models import APPLICATIONS, CATEGORIES, LEGAL_STATUSES
 from ..models.side_stream import AVAILABILITIES
 from ..reference import normalise_ewc_code
-from .records import HAZARDOUS_PROPERTIES
+from matching.materials import load_catalogue
+
+from .records import CONTEXT_CHOICES, CONTEXT_FIELD_LABELS, CONTEXT_VALUE_LABELS, HAZARDOUS_PROPERTIES, SOURCE_KINDS
 from .values import check_value, convert, group_values, known_key, parse_number, unknown_key_message
 
 HAZARD_LABELS = {
@@ -153,6 +155,55 @@ class RequirementRowForm(Form):
         return item
 
 
+SOURCE_KIND_LABELS = {
+    "lab_analysis": _l("Laboratory analysis of this stream"), "published": _l("Publication"),
+    "typical": _l("Typical values of the material"), "estimate": _l("Estimate"),
+}
+
+
+def material_type_groups(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The catalogue's material types for a select: (category label, [(key, name)]) in the
+    order of the categories, names in the reader's language (matching/knowledge)."""
+    types = load_catalogue().types
+    groups = []
+    for category in CATEGORIES:
+        members = sorted(((key, t.name(lang)) for key, t in types.items() if t.category == category),
+                         key=lambda item: item[1].lower())
+        if members:
+            groups.append((str(CATEGORY_LABELS[category]), members))
+    return groups
+
+
+class SourceRowForm(Form):
+    """Where values come from (the contract's ``sources`` item)."""
+
+    kind = SelectField(_l("Source"), validate_choice=False,
+                       choices=[("", _l("– none –"))] + [(k, SOURCE_KIND_LABELS[k]) for k in SOURCE_KINDS])
+    properties = StringField(_l("Properties it covers (comma-separated; empty: all)"),
+                             validators=[Optional(), Length(max=2000)], render_kw={"placeholder": "CaO, leach:Cr"})
+    reference = StringField(_l("Report number and laboratory, or citation"), validators=[Optional(), Length(max=500)])
+    method = StringField(_l("Standard or method"), validators=[Optional(), Length(max=200)],
+                         render_kw={"placeholder": "EN 12457-2"})
+    date = DateField(_l("Date"), validators=[Optional()])
+
+    def is_blank(self) -> bool:
+        return not (self.kind.data or (self.reference.data or "").strip() or (self.method.data or "").strip()
+                    or (self.properties.data or "").strip() or self.date.data)
+
+    def as_record(self) -> dict:
+        item = {"kind": self.kind.data or ""}
+        keys = [known_key(k.strip()) or k.strip() for k in (self.properties.data or "").split(",") if k.strip()]
+        if keys:
+            item["properties"] = list(dict.fromkeys(keys))
+        for name in ("reference", "method"):
+            text = (getattr(self, name).data or "").strip()
+            if text:
+                item[name] = text
+        if self.date.data:
+            item["date"] = self.date.data.isoformat()
+        return item
+
+
 class LocationMixin:
     site_id = SelectField(_l("One of our sites"), coerce=str, validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
@@ -195,6 +246,11 @@ class StreamForm(LocationMixin, FlaskForm):
     price_eur_per_t = NumberField(_l("Price (€/t; negative: you pay for removal)"))
     visibility = SelectField(_l("Visibility"), choices=_choices(("public", "anonymous", "brokered"),
                                                                 VISIBILITY_LABELS))
+    # The seller's correction of what the stream was read as; blank: the reading stands.
+    # Choices come from the catalogue in the reader's language (material_type_groups); an
+    # unknown key is refused by records.stream_problems with its own message.
+    material_type = SelectField(_l("Material type"), choices=[], validate_choice=False)
+    sources = FieldList(FormField(SourceRowForm), min_entries=0)
     values = FieldList(FormField(ValueRowForm), min_entries=0)
     paste = TextAreaField(_l("Paste a lab report"), validators=[Optional(), Length(max=20000)],
                           render_kw={"rows": 5, "placeholder": "SiO2\t30,5\nCaO 42.1 %\nCd 0,8 mg/kg"})
@@ -240,6 +296,8 @@ class StreamForm(LocationMixin, FlaskForm):
             "available_until": self.available_until.data.isoformat() if self.available_until.data else None,
             "legal_status_evidence": (self.legal_status_evidence.data or "").strip() or None,
             "hazardous_properties": list(dict.fromkeys(self.hazardous_properties.data or [])) or None,
+            "material_type": (self.material_type.data or "").strip() or None,
+            "sources": [row.form.as_record() for row in self.sources if not row.form.is_blank()] or None,
         }
         record.update({k: v for k, v in optional.items() if v is not None})
         below = getattr(self, "below_keys", set())
@@ -247,6 +305,11 @@ class StreamForm(LocationMixin, FlaskForm):
         if below:
             record["below_detection"] = {k: v for k, v in values.items() if k in below}
         return record
+
+
+def _context_choices(name: str) -> list:
+    return [("", _l("Not stated: read from the text"))] + [
+        (value, CONTEXT_VALUE_LABELS[name][value]) for value in CONTEXT_CHOICES[name]]
 
 
 class NeedForm(LocationMixin, FlaskForm):
@@ -270,7 +333,32 @@ class NeedForm(LocationMixin, FlaskForm):
     visibility = SelectField(_l("Visibility"), choices=_choices(("public", "anonymous", "brokered"),
                                                                 VISIBILITY_LABELS))
     requirements = FieldList(FormField(RequirementRowForm), min_entries=0)
+    # Contract 1.1 ``context``: where and under which rules the material is used. Blank: the
+    # engine reads it from the title and description. Values outside the contract's are
+    # refused by records.need_problems, naming the field.
+    land_use = SelectField(CONTEXT_FIELD_LABELS["land_use"], validate_choice=False,
+                           choices=_context_choices("land_use"))
+    regime = SelectField(CONTEXT_FIELD_LABELS["regime"], validate_choice=False, choices=_context_choices("regime"))
+    structure = SelectField(CONTEXT_FIELD_LABELS["structure"], validate_choice=False,
+                            choices=_context_choices("structure"))
+    structure_use = SelectField(CONTEXT_FIELD_LABELS["structure_use"], validate_choice=False,
+                                choices=_context_choices("structure_use"))
+    groundwater_area = SelectField(CONTEXT_FIELD_LABELS["groundwater_area"], validate_choice=False, choices=[
+        ("", _l("Not stated: read from the text")), ("yes", _l("Yes")), ("no", _l("No"))])
     action = HiddenField()
+
+    def context_record(self) -> dict:
+        """The context fields chosen, as the contract's ``context`` (groundwater area as a
+        boolean; any other answer is passed on for the record's check to name)."""
+        context = {}
+        for name in CONTEXT_CHOICES:
+            value = getattr(self, name).data
+            if value:
+                context[name] = value
+        answer = self.groundwater_area.data
+        if answer:
+            context["groundwater_area"] = {"yes": True, "no": False}.get(answer, answer)
+        return context
 
     def to_record(self, location: dict) -> dict:
         record = {
@@ -289,6 +377,9 @@ class NeedForm(LocationMixin, FlaskForm):
         permitted = split_codes(self.permitted_ewc_codes.data)
         if permitted:
             record["permitted_ewc_codes"] = permitted
+        context = self.context_record()
+        if context:
+            record["context"] = context
         for name in ("quantity_t_per_year", "min_quantity_t_per_year", "max_distance_km",
                      "max_price_eur_per_t"):
             number = getattr(self, name).number

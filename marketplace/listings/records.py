@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from matching import contract
 from matching import vocabulary as V
@@ -22,7 +23,9 @@ from ..models import (
 )
 from ..models.side_stream import AVAILABILITIES
 from ..reference import normalise_ewc_code
-from .values import GROUPS, Problem, check_value, check_values, flatten_groups, group_values
+from .values import (
+    GROUPS, Problem, check_value, check_values, flatten_groups, group_values, unknown_key_message,
+)
 
 STREAM_SCALARS = (
     "title", "description", "organisation", "category", "ewc_code", "industry", "legal_status",
@@ -41,6 +44,34 @@ HAZARDOUS_PROPERTIES = tuple(f"HP{n}" for n in range(1, 16))
 # copied into the engine's package): a record's ``material_type`` must be one of them.
 MATERIAL_TYPE_NAMES = {t["key"]: t["name"] for t in contract.load_schema("material-types.json")["types"]}
 MATERIAL_TYPES = tuple(MATERIAL_TYPE_NAMES)
+
+# Contract 1.1: the kinds of a stream's ``sources`` and the values of a need's ``context``
+# (land use, product regime, MARA structure and its use), from the contract's schemas.
+SOURCE_KINDS = tuple(contract.load_schema("side-stream.schema.json")
+                     ["properties"]["sources"]["items"]["properties"]["kind"]["enum"])
+CONTEXT_CHOICES = {
+    name: tuple(spec["enum"])
+    for name, spec in contract.load_schema("material-need.schema.json")["properties"]["context"]["properties"].items()
+    if "enum" in spec
+}
+CONTEXT_FIELD_LABELS = {
+    "land_use": _l("Land use"), "regime": _l("Product regime"), "structure": _l("Earth structure"),
+    "structure_use": _l("Use of the structure"), "groundwater_area": _l("Important groundwater area"),
+}
+CONTEXT_VALUE_LABELS = {
+    "land_use": {"agriculture": _l("field use"), "forestry": _l("forest use"), "horticulture": _l("garden use"),
+                 "landscaping": _l("landscaping"), "mine_site": _l("mine site"),
+                 "industrial_site": _l("industrial site")},
+    "regime": {"eu_fertilising_product": _l("EU fertilising product (Regulation (EU) 2019/1009)"),
+               "national_fertiliser_product": _l("national fertiliser product (MMM decree 964/2023)"),
+               "environmental_permit": _l("the receiver's environmental permit"),
+               "mara_notification": _l("notification under Decree 843/2017 (MARA)")},
+    "structure": {"covered": _l("covered structure"), "paved": _l("paved structure")},
+    "structure_use": {"road": _l("road"), "field": _l("field"), "embankment": _l("embankment"),
+                      "other": _l("other structure")},
+    "groundwater_area": {True: _l("in an important groundwater area"),
+                         False: _l("not in an important groundwater area")},
+}
 
 
 def ewc_display(code: str | None, hazardous: bool) -> str | None:
@@ -153,6 +184,7 @@ def stream_problems(record: dict, session, known_codes: dict | None = None, *,
         problems.append(Problem("material_type", _(
             "%(key)s is not a material type of the contract's list (material-types.json).",
             key=material_type)))
+    problems += _source_problems(record.get("sources"))
     code = record.get("ewc_code")
     if code:
         known = known_codes if known_codes is not None else known_waste_codes(session, [code])
@@ -166,9 +198,45 @@ def stream_problems(record: dict, session, known_codes: dict | None = None, *,
     return problems
 
 
+def _source_problems(sources) -> list[Problem]:
+    """A stream's ``sources``: a known kind, and the property keys each one covers known
+    to the vocabulary (the JSON Schema checks only their spelling)."""
+    problems = []
+    for i, source in enumerate(sources or []):
+        kind = source.get("kind")
+        if kind not in SOURCE_KINDS:
+            problems.append(Problem(f"sources[{i}].kind", _(
+                "%(kind)s is not a kind of source: choose a laboratory analysis, a publication, "
+                "typical values of the material or an estimate.", kind=kind or "–")))
+        for key in source.get("properties") or []:
+            if not V.is_known(key):
+                problems.append(Problem(f"sources[{i}].properties", unknown_key_message(key)))
+    return problems
+
+
+def _context_problems(context) -> list[Problem]:
+    """A need's ``context``: each field one of the contract's values."""
+    problems = []
+    for name, value in (context or {}).items():
+        if name == "groundwater_area":
+            if not isinstance(value, bool):
+                problems.append(Problem(f"context.{name}", _(
+                    "Say yes or no: is the site in an important groundwater area?")))
+        elif name not in CONTEXT_CHOICES:
+            problems.append(Problem(f"context.{name}", _(
+                "%(name)s is not a field of the context of a need: use land use, product regime, "
+                "earth structure, use of the structure or groundwater area.", name=name)))
+        elif value not in CONTEXT_CHOICES[name]:
+            problems.append(Problem(f"context.{name}", _(
+                "%(value)s is not a choice for %(field)s: choose one of %(choices)s.", value=value,
+                field=CONTEXT_FIELD_LABELS[name],
+                choices=", ".join(str(label) for label in CONTEXT_VALUE_LABELS[name].values()))))
+    return problems
+
+
 def need_problems(record: dict, session, known_codes: dict | None = None) -> list[Problem]:
     """The domain checks of a material-need record (after its JSON Schema passed)."""
-    problems = []
+    problems = _context_problems(record.get("context"))
     for i, requirement in enumerate(record.get("requirements") or []):
         for name in ("property", "per"):
             expression = requirement.get(name)

@@ -2,31 +2,41 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import sqlalchemy as sa
 from flask import (
     Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from matching import load_knowledge
 from matching import vocabulary as V
+from matching.materials import load_catalogue
 
 from ..compliance import permits
+from ..matches.engine import MaterialReading, read_context, read_record
+from ..matches.records import engine_need
 from .. import redaction
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..i18n import language
 from ..reference import normalise_ewc_code
-from ..models import APPLICATIONS, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
+from ..models import APPLICATIONS, CATEGORIES, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, jobs, services
 from .exports import export_response, geojson_response, template_file
-from .forms import HAZARD_LABELS, ImportForm, NeedForm, StreamForm, set_site_choices
+from .forms import (
+    HAZARD_LABELS, SOURCE_KIND_LABELS, ImportForm, NeedForm, StreamForm, material_type_groups, set_site_choices,
+)
 from .importer import parse_upload
 from ..paging import page_count, page_number
 from .knowledge import legal_limits, prefill_requirements
-from .records import MATERIAL_TYPE_NAMES, known_waste_codes
+from .records import (
+    CONTEXT_CHOICES, CONTEXT_FIELD_LABELS, CONTEXT_VALUE_LABELS, MATERIAL_TYPE_NAMES, known_waste_codes,
+)
 from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
 from .values import known_key, major_components, ordered_keys, parse_lab_report, parse_number
 
@@ -159,6 +169,21 @@ def mine():
 
 # -- detail ------------------------------------------------------------------
 
+def context_lines(need: MaterialNeed) -> dict:
+    """Where the need's material is used, for its page: what the record states, field by
+    field, and what the engine read from the title and description where a field is not
+    stated (matching: Matcher.context), in the reader's language."""
+    stated = [(str(CONTEXT_FIELD_LABELS[name]), str(CONTEXT_VALUE_LABELS[name][value]))
+              for name, value in (need.context or {}).items()
+              if name in CONTEXT_VALUE_LABELS and value in CONTEXT_VALUE_LABELS[name]]
+    reading = read_context(engine_need(need, hazardous=frozenset()))  # codes play no part in the reading
+    labels = load_knowledge().get("reading", {}).get("labels", {})
+    lang = language()
+    read = [labels.get(key, {}).get(lang) or labels.get(key, {}).get("en") or key for key in reading.read]
+    stricter = [labels.get(key, {}).get(lang) or labels.get(key, {}).get("en") or key for key in reading.stricter]
+    return {"stated": stated, "read": read, "stricter": stricter}
+
+
 def _detail(cls, listing_id: int):
     listing = _load(cls, listing_id)
     details = listing.shows_details_to(current_user)
@@ -181,9 +206,11 @@ def _detail(cls, listing_id: int):
         context["chart"] = json.dumps({"labels": [k for k, _v in majors], "values": [v for _k, v in majors],
                                        "label": _("wt%, dry basis")}) if majors else ""
         context["waste_title"] = listing.waste_code.title(language()) if listing.waste_code else ""
-        context["material_type_name"] = MATERIAL_TYPE_NAMES.get(listing.material_type, listing.material_type)
+        context["material_type_name"] = material_type_name(listing.material_type)
+        context["reading"] = material_reading(listing)
     else:
         context["legal"] = legal_limits(listing.application)
+        context["context_lines"] = context_lines(listing)
     return render_template(f"listings/{_kind_of(cls)[:-1]}_detail.html", **context)
 
 
@@ -285,18 +312,7 @@ def parse_or_none(text):
         return None
 
 
-# Contract fields the forms do not show (set through the API or an import): an edit in
-# the form keeps them as they are.
-STREAM_FIELDS_NOT_IN_FORM = ("material_type", "sources")
-NEED_FIELDS_NOT_IN_FORM = ("context",)
-
-
-def _keep_unshown(record: dict, listing, names) -> dict:
-    for name in names:
-        value = getattr(listing, name) if listing is not None else None
-        if value:
-            record[name] = value
-    return record
+BLANK_SOURCE_ROWS = 1
 
 
 def _stream_extra(form, record: dict) -> dict:
@@ -330,7 +346,38 @@ def _stream_form_data(stream: SideStream) -> dict:
         "place": stream.place, "lat": stream.lat, "lon": stream.lon,
         "values": [{"property": k, "value": f"< {v:g}" if k in below else v, "unit": V.unit_of(k)}
                    for k, v in ((k, stream.values_by_property[k]) for k in ordered_keys(stream.values_by_property))],
+        "material_type": stream.material_type or "",
+        "sources": [{"kind": item.get("kind", ""), "properties": ", ".join(item.get("properties") or []),
+                     "reference": item.get("reference", ""), "method": item.get("method", ""),
+                     "date": _iso_date(item.get("date"))} for item in stream.sources or []],
     }
+
+
+def _iso_date(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def material_reading(stream: SideStream | None) -> dict | None:
+    """What the stream was read as at its last save, for its pages: the type's name in the
+    reader's language, the confidence, and whether the engine trusts it (a low
+    confidence, or a type of another category than the stream's, ranks as unverified)."""
+    if stream is None or not stream.material_type_read:
+        return None
+    reading = MaterialReading(stream.material_type_read, stream.material_type_confidence or 0.0, stream.category)
+    return {"key": reading.key, "name": material_type_name(reading.key), "confidence": reading.confidence,
+            "percent": format_percent(reading.confidence, format="#,##0 %"), "sure": reading.sure,
+            "category_disagrees": reading.category_disagrees}
+
+
+def material_type_name(key: str | None) -> str:
+    """A catalogue type's name in the reader's language (the key itself if unknown)."""
+    if not key:
+        return ""
+    material = load_catalogue().types.get(key)
+    return material.name(language()) if material is not None else MATERIAL_TYPE_NAMES.get(key, key)
 
 
 def _stream_form(stream: SideStream | None):
@@ -352,7 +399,7 @@ def _stream_form(stream: SideStream | None):
             values = form.value_pairs()
             location = _resolve_location(form, current_user)
             if values is not None and location is not None:
-                record = _keep_unshown(form.to_record(values, location), stream, STREAM_FIELDS_NOT_IN_FORM)
+                record = form.to_record(values, location)
                 evidence = {"evidence": request.files.get("legal_evidence"),
                             "evidence_title": form.legal_evidence_title.data or ""}
                 try:
@@ -373,13 +420,18 @@ def _stream_form(stream: SideStream | None):
                         key = known_key_or_raw(entry.form.property.data or "")
                         if V.is_known(key):
                             rows[f"{V.kind_of(key)}.{key}"] = entry.form.value
+                    for index, entry in enumerate(e for e in form.sources if not e.form.is_blank()):
+                        for name in ("kind", "properties", "reference", "method", "date"):
+                            rows[f"sources[{index}].{name}"] = getattr(entry.form, name)
                     _apply_problems(form, error.errors, rows)
             status = 400
         else:
             form.value_pairs()
             status = 400
     _pad(form.values, BLANK_VALUE_ROWS)
+    _pad(form.sources, BLANK_SOURCE_ROWS)
     return render_template("listings/stream_form.html", form=form, stream=stream,
+                           material_groups=material_type_groups(language()), reading=material_reading(stream),
                            vocabulary=vocabulary_options(), tile_url=current_app.config.get("TILE_URL") or "",
                            sites=_site_points(), may_publish=services.may_publish(current_user)), status
 
@@ -419,7 +471,15 @@ def _need_form_data(need: MaterialNeed) -> dict:
         "place": need.place, "lat": need.lat, "lon": need.lon,
         "requirements": [{"property": r.property, "per": r.per or "", "min": r.min, "max": r.max,
                           "note": r.note} for r in need.requirements],
+        **_context_form_data(need.context or {}),
     }
+
+
+def _context_form_data(context: dict) -> dict:
+    data = {name: context.get(name) or "" for name in CONTEXT_CHOICES}
+    area = context.get("groundwater_area")
+    data["groundwater_area"] = "" if area is None else ("yes" if area else "no")
+    return data
 
 
 def _permit_prefill(organisation_id) -> dict | None:
@@ -468,7 +528,7 @@ def _need_form(need: MaterialNeed | None):
         elif form.validate():
             location = _resolve_location(form, current_user)
             if location is not None:
-                record = _keep_unshown(form.to_record(location), need, NEED_FIELDS_NOT_IN_FORM)
+                record = form.to_record(location)
                 extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
                          "codes_from_permits": bool(form.codes_from_permits.data)}
                 try:
@@ -489,6 +549,8 @@ def _need_form(need: MaterialNeed | None):
                         for name in ("property", "per", "min", "max"):
                             rows[f"requirements[{index}].{name}"] = getattr(entry.form, name)
                         index += 1
+                    for name in (*CONTEXT_CHOICES, "groundwater_area"):
+                        rows[f"context.{name}"] = getattr(form, name)
                     _apply_problems(form, error.errors, rows)
             status = 400
         else:
@@ -592,6 +654,55 @@ def places():
     return jsonify(out)
 
 
+# Bounds of what the live reading takes from the form (it is a GET of every keystroke pause).
+READING_TEXT_CHARS = 2000
+READING_VALUES = 60
+
+
+def _reading_values(text: str) -> dict[str, float]:
+    """'CaO:42,1;SiO2:30' as {key: value}; unknown keys and numbers that do not parse are
+    left out (the form names them when it is saved)."""
+    values = {}
+    for part in text.split(";")[:READING_VALUES]:
+        raw_key, _sep, raw_value = part.partition(":")
+        key = known_key(raw_key.strip())
+        try:
+            value = parse_number(raw_value.strip())
+        except ValueError:
+            continue
+        if key and value is not None and value >= 0:
+            values[key] = value
+    return values
+
+
+@bp.get("/listings/material-reading.json")
+def material_reading_json():
+    """What the form's stream would be read as, before it is saved: the process's recogniser
+    (fitted once per process, never per request) on the title, description, category, List
+    of Waste code and values typed so far."""
+    args = request.args
+    category = args.get("category") or ""
+    record = {
+        "title": (args.get("title") or "")[:200], "description": (args.get("description") or "")[:READING_TEXT_CHARS],
+        "category": category if category in CATEGORIES else "other",
+        "ewc_code": (args.get("ewc_code") or "").strip()[:12] or None,
+        "industry": (args.get("industry") or "")[:200],
+        "composition": _reading_values(args.get("values") or ""),
+    }
+    if not (record["title"].strip() or record["description"].strip()):
+        return jsonify({"reading": None})
+    found = read_record(record)
+    reading = {"key": found.key, "name": material_type_name(found.key), "confidence": round(found.confidence, 3),
+               "percent": format_percent(found.confidence, format="#,##0 %"), "sure": found.sure}
+    reading["text"] = _("Read as: %(name)s, %(percent)s", name=reading["name"], percent=reading["percent"])
+    if found.category_disagrees:
+        reading["warning"] = _("The type does not belong to the category chosen: until the seller confirms a type, "
+                               "its matches rank as unverified.")
+    elif not found.sure:
+        reading["warning"] = _("Low confidence: until the seller confirms a type, its matches rank as unverified.")
+    return jsonify({"reading": reading})
+
+
 @bp.get("/listings/applications/<name>.json")
 def application_requirements(name):
     if name not in APPLICATIONS:
@@ -606,7 +717,7 @@ def listing_helpers():
     def number_arg(value):
         return "" if value is None else f"{value:g}"
 
-    return {"number_arg": number_arg, "HAZARD_LABELS": HAZARD_LABELS}
+    return {"number_arg": number_arg, "HAZARD_LABELS": HAZARD_LABELS, "SOURCE_KIND_LABELS": SOURCE_KIND_LABELS}
 
 
 # -- import ------------------------------------------------------------------------

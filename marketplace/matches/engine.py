@@ -14,11 +14,19 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
 
+from matching import Matcher, Need
+from matching import weights as W
 from matching.live import LiveMatcher
+from matching.materials import load_catalogue
+# The engine's own recogniser, fitted once per process and shared with every Matcher fit,
+# so that a stream's page and its matches read it the same way.
+from matching.matcher import _recogniser as catalogue_recogniser
+from matching.table import stream_text
 
 from ..db import db
 from ..models import ListingChange
@@ -107,12 +115,86 @@ def fit_in_background(app) -> None:
         with app.app_context():
             try:
                 current(db.session)
+                # A stream form's live reading should not wait for the recogniser's fit
+                # (about 10 s); the engine fits it only when a stream states no type.
+                catalogue_recogniser()
             except Exception:
                 log.exception("matching engine not fitted at start; the first save fits it")
             finally:
                 db.session.remove()
 
     threading.Thread(target=fit, name="matching-engine", daemon=True).start()
+
+
+# -- what a stream is read as, and where a need is used --------------------------------
+
+@dataclass(frozen=True)
+class MaterialReading:
+    """What the recogniser read a stream as: a catalogue key and its calibrated
+    confidence (0..1). ``sure`` is False where the engine would not trust it (below
+    ``matching.weights.MIN_MATERIAL_CONFIDENCE``, or a type of another category than the
+    one the seller chose): the stream's matches are then unverified."""
+
+    key: str
+    confidence: float
+    category: str
+
+    @property
+    def category_disagrees(self) -> bool:
+        material = load_catalogue().types.get(self.key)
+        return material is not None and material.category != self.category
+
+    @property
+    def sure(self) -> bool:
+        return self.confidence >= W.MIN_MATERIAL_CONFIDENCE and not self.category_disagrees
+
+
+def _recognition_record(stream, values: dict[str, float]) -> dict:
+    """A stream as the engine's recogniser reads it (matching.matcher.Matcher._records):
+    its matching text, List of Waste code with the hazard mark, category and ``values``
+    (measured above the detection limit). A stated type is left out: this is the reading."""
+    code = stream.ewc_code
+    if code and stream.waste_code is not None and stream.waste_code.hazardous:
+        code += "*"
+    return {"title": stream_text(stream.title, stream.description, stream.category, stream.industry),
+            "description": "", "ewc_code": code, "category": stream.category, "values": values}
+
+
+def read_materials(streams, values_of: dict[int, dict[str, float]]) -> list[MaterialReading]:
+    """What each stream is read as, in one batch of the process's recogniser;
+    ``values_of``: stream id -> its values measured above the detection limit."""
+    streams = list(streams)
+    if not streams:
+        return []
+    found = catalogue_recogniser().predict([_recognition_record(s, values_of.get(s.id, {})) for s in streams])
+    return [MaterialReading(key, conf, s.category) for s, (key, conf) in zip(streams, found)]
+
+
+def read_record(record: dict) -> MaterialReading:
+    """What a contract record of a stream (title, description, category, code, values)
+    would be read as: for the form's live reading, before anything is saved."""
+    values = {}
+    for group in ("composition", "trace", "leaching", "properties"):
+        values.update(record.get(group) or {})
+    text = stream_text(record.get("title"), record.get("description"), record.get("category"),
+                       record.get("industry"))
+    found = catalogue_recogniser().predict([{
+        "title": text, "description": "", "ewc_code": record.get("ewc_code"),
+        "category": record.get("category"), "values": values}])
+    key, conf = found[0]
+    return MaterialReading(key, conf, record.get("category") or "")
+
+
+@lru_cache(maxsize=1)
+def _context_reader() -> Matcher:
+    """A matcher fitted on nothing: it holds the knowledge that reads a need's context
+    from its fields and text (Matcher.context), at no cost per request."""
+    return Matcher(recognise=False).fit([], [])
+
+
+def read_context(need: Need):
+    """The engine's reading of a need's use and legal context (matching.matcher.Context)."""
+    return _context_reader().context(need)
 
 
 def forget() -> None:

@@ -66,6 +66,9 @@ def _values(result: matching.Match, now) -> dict:
         "transport_co2_kg_per_t": float(result.transport_co2_kg_per_t),
         "missing": list(result.missing), "reasons": [_reason_record(r) for r in result.reasons],
         "rules": list(result.rules), "computed_at": now,
+        "summary": _reason_record(result.summary) if result.summary is not None else None,
+        "material_type": result.material_type,
+        "material_confidence": float(result.material_confidence) if result.material_confidence is not None else None,
     }
 
 
@@ -389,10 +392,32 @@ class MatchView:
     reasons: list[tuple[str, str]] = field(default_factory=list)
     details_hidden: bool = False
     feasible: bool = True
+    summary: str = ""
 
     @property
     def score_pct(self) -> int:
         return round(self.match.score * 100)
+
+    @property
+    def headline(self) -> list[tuple[str, str]]:
+        """The reasons shown before "more": the engine orders the decisive ones first."""
+        return self.reasons[:HEADLINE_REASONS]
+
+    @property
+    def more(self) -> list[tuple[str, str]]:
+        return self.reasons[HEADLINE_REASONS:]
+
+
+# Reason lines a card shows before "more" (matching.Match.HEADLINE).
+HEADLINE_REASONS = matching.Match.HEADLINE
+
+
+def render_summary(record: dict | None) -> str:
+    """The stored one-line summary in the reader's language ('' for rows ranked before
+    summaries were kept)."""
+    if not record:
+        return ""
+    return render_reason(record)[0][:300]
 
 
 def render_reason(record: dict) -> tuple[str, str]:
@@ -421,6 +446,7 @@ def present(match: Match, counterpart, viewer, feasible: bool = True) -> MatchVi
         reasons=[render_reason(redaction.reason_record(r, numbers)) for r in match.reasons] if details else [],
         details_hidden=not details,
         feasible=feasible,
+        summary=render_summary(redaction.reason_record(match.summary, numbers)) if details and match.summary else "",
     )
 
 

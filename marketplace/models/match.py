@@ -40,6 +40,11 @@ class Match(Base):
     missing: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
     reasons: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
     rules: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
+    # The engine's one-line summary, untranslated like ``reasons``; the material type it
+    # used for the stream and its confidence (1 where the seller stated it).
+    summary: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+    material_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    material_confidence: orm.Mapped[float | None]
     for_stream: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
     for_need: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
     first_seen_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow, index=True)

@@ -57,6 +57,11 @@ class SideStream(ListingMixin, Base):
     material_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
     legal_status_evidence: orm.Mapped[str | None] = orm.mapped_column(sa.String(500))
     sources: orm.Mapped[list | None] = orm.mapped_column(sa.JSON)
+    # What the recogniser (matching.recognition) read the stream as at its last save, from
+    # its text, code, category and values, and its calibrated confidence (0..1): kept
+    # beside ``material_type``, which is only what the seller stated or confirmed.
+    material_type_read: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    material_type_confidence: orm.Mapped[float | None]
     location = point_column()
 
     waste_code: orm.Mapped["WasteCode | None"] = orm.relationship()  # noqa: F821

@@ -82,6 +82,8 @@ RULES = [
     # helpers of the forms
     Rule("listings.waste_codes", lambda w: "/listings/waste-codes.json?q=kuona", expect=everyone(200)),
     Rule("listings.places", lambda w: "/listings/places.json?q=kemi", expect=everyone(200)),
+    Rule("listings.material_reading_json", lambda w: "/listings/material-reading.json?title=Masuunikuona&category=slag",
+         expect=everyone(200)),
     Rule("listings.application_requirements", lambda w: "/listings/applications/fertiliser.json",
          expect=everyone(200)),
     # import

@@ -42,3 +42,47 @@ def need_form(**changes):
     }
     data.update(changes)
     return data
+
+
+def form_fields(html: str) -> dict:
+    """What a browser would post from the page's listing form as it is shown: inputs,
+    ticked boxes, text areas and the selected option of each select."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.select, self.first, self.textarea = {}, None, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "file", "button"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                self.data[name] = a.get("value", "")
+            elif tag == "select" and name:
+                self.select, self.first = name, None
+            elif tag == "option" and self.select:
+                if self.first is None:
+                    self.first = a.get("value", "")
+                    self.data.setdefault(self.select, self.first)
+                if "selected" in a:
+                    self.data[self.select] = a.get("value", "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.data[self.textarea] += data
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.data

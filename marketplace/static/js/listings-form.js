@@ -184,4 +184,54 @@
       }).catch(function () {});
   }
   if (prefill) { prefill.addEventListener("click", fillLimits); }
+  /* -- What the stream is read as, live (listings.material_reading_json) ------------ */
+  var live = form.querySelector("[data-material-live]");
+  if (live) {
+    var readNow = debounce(function () {
+      var params = new URLSearchParams();
+      ["title", "description", "category", "ewc_code", "industry"].forEach(function (name) {
+        var input = form.querySelector("[name=" + name + "]");
+        if (input) { params.set(name, input.value); }
+      });
+      var values = [];
+      form.querySelectorAll("[data-rows=values] [data-row]").forEach(function (row) {
+        var inputs = row.querySelectorAll("input");
+        if (inputs.length >= 2 && inputs[0].value && inputs[1].value) {
+          values.push(inputs[0].value + ":" + inputs[1].value.replace(/^\s*</, ""));
+        }
+      });
+      params.set("values", values.join(";"));
+      fetch(live.getAttribute("data-url") + "?" + params.toString(), {headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (!body) { return; }
+          live.innerHTML = "";
+          if (!body.reading) { return; }
+          var p = document.createElement("p");
+          p.className = "material-reading" + (body.reading.sure ? "" : " unverified");
+          p.setAttribute("data-material-reading", "");
+          p.textContent = body.reading.text + " ";
+          if (!body.reading.sure) {
+            var badge = document.createElement("span");
+            badge.className = "badge warn";
+            badge.textContent = live.getAttribute("data-unverified");
+            var note = document.createElement("span");
+            note.className = "small";
+            note.textContent = " " + body.reading.warning;
+            p.appendChild(badge);
+            p.appendChild(note);
+          }
+          live.appendChild(p);
+        })
+        .catch(function () { /* the reading is an aid: the saved page shows it too */ });
+    }, 600);
+    form.addEventListener("input", function (event) {
+      if (event.target.name && event.target.name !== "material_type" && event.target.name.indexOf("sources-") !== 0) {
+        readNow();
+      }
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "category") { readNow(); }
+    });
+  }
 })();
