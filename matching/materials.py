@@ -25,6 +25,8 @@ from .contract import load_schema
 
 STATUSES = ("proven", "possible", "unsuitable")
 LANGUAGES = ("en", "fi", "sv")
+#: Layers of a cover structure a use can be documented for.
+LAYERS = ("sealing", "protective", "growth")
 
 
 def contract_applications() -> tuple[str, ...]:
@@ -55,6 +57,9 @@ class Use:
     reason: dict[str, str]
     source: str
     condition: Condition | None = None
+    #: The layers of a layered structure the use is documented for (cover
+    #: layer: 'sealing', 'protective', 'growth'); empty = any layer.
+    layers: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,17 @@ class Catalogue:
         """Type keys whose use for ``application`` has ``status``, sorted."""
         return sorted(k for k in self.types if (u := self.use(k, application)) and u.status == status)
 
+    def suited(self, application: str) -> tuple[list[str], list[str]]:
+        """What "suits" an application, the one definition the site's filter
+        and the engine share: the types whose documented use is proven or
+        possible, and the categories of those types (where a stream's type is
+        not stated, its category stands for it). Empty for an application the
+        catalogue documents no material for, or does not know ('other')."""
+        if application not in self.applications:
+            return [], []
+        keys = sorted(set(self.with_status(application, "proven")) | set(self.with_status(application, "possible")))
+        return keys, sorted({self.types[k].category for k in keys})
+
 
 def _error(where: str, msg: str):
     return ValueError(f"materials catalogue: {where}: {msg}")
@@ -127,8 +143,11 @@ def _use(where: str, rec, sources) -> Use:
         raise _error(where, f"status must be one of {STATUSES}")
     if rec.get("source") not in sources:
         raise _error(where, f"source {rec.get('source')!r} is not in sources")
+    layers = rec.get("layers", [])
+    if not isinstance(layers, list) or any(x not in LAYERS for x in layers):
+        raise _error(where, f"layers must be a list of {LAYERS}")
     return Use(rec["status"], _texts(f"{where}.reason", rec.get("reason"), str), rec["source"],
-               _condition(where, rec.get("condition")))
+               _condition(where, rec.get("condition")), tuple(layers))
 
 
 def _material(key: str, rec: dict, sources: dict, applications) -> MaterialType:
