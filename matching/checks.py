@@ -326,14 +326,14 @@ class MaterialUse(Check):
             tpl = {"proven": R.USE_PROVEN, "possible": R.USE_POSSIBLE, "unsuitable": R.USE_UNSUITABLE}[use.status]
             why = {"why": use.reason["en"], "why_fi": use.reason.get("fi", ""), "why_sv": use.reason.get("sv", "")}
             ok = {"proven": True, "possible": None, "unsuitable": False}[use.status]
-            layer = f.context.values.get("layer")
-            if not bad and layer and use.layers and layer not in use.layers:
+            part = f.context.values.get("part")
+            if not bad and part and use.parts and part not in use.parts:
                 labels = m.reading_.get("labels", {})
-                names = {f"layer{sfx}": ", ".join(labels.get(f"layer:{x}", {}).get(lang, x) for x in use.layers)
+                names = {f"part{sfx}": ", ".join(labels.get(f"part:{x}", {}).get(lang, x) for x in use.parts)
                          for sfx, lang in (("", "en"), ("_fi", "fi"), ("_sv", "sv"))}
-                asked = {f"asked{sfx}": labels.get(f"layer:{layer}", {}).get(lang, layer)
+                asked = {f"asked{sfx}": labels.get(f"part:{part}", {}).get(lang, part)
                          for sfx, lang in (("", "en"), ("_fi", "fi"), ("_sv", "sv"))}
-                out.append(line("use", Reason(R.USE_OTHER_LAYER, {**appn, **why, **names, **asked}, None,
+                out.append(line("use", Reason(R.USE_OTHER_PART, {**appn, **why, **names, **asked}, None,
                                               m.source_of(use))))
             else:
                 out.append(line("refusal" if bad else "use",

@@ -351,16 +351,17 @@ class Matcher:
             hit = self._use_tables[application] = (tier, bad)
         return hit
 
-    def other_layer(self, application, layer) -> np.ndarray:
-        """Over type indices + unknown: the use is documented only for
-        other layers than ``layer`` (a protective layer for a sealing one)."""
-        key = ("layer", application, layer)
+    def other_part(self, application, part) -> np.ndarray:
+        """Over type indices + unknown: the use is documented only for other
+        parts than ``part`` (a protective layer for a sealing one, a fill
+        aggregate for a binder)."""
+        key = ("part", application, part)
         hit = self._use_tables.get(key)
         if hit is None:
             hit = np.zeros(len(self.types_) + 1, dtype=bool)
             for i, k in enumerate(self.types_):
                 use = self.use_of(k, application)
-                hit[i] = bool(use is not None and use.layers and layer not in use.layers)
+                hit[i] = bool(use is not None and use.parts and part not in use.parts)
             self._use_tables[key] = hit
         return hit
 
@@ -649,16 +650,13 @@ class Matcher:
                 values["product_class"] = classes.get(values.get("land_use"), classes["default"])
                 if "land_use" not in values:
                     stricter.append(f"product_class:{classes['default']}")
-        for layer, words in rd.get("layers", {}).get(application, {}).items():
-            if "layer" not in values and said(words):
-                values["layer"] = layer
-                read.append(f"layer:{layer}")
+        # The part of the structure asked for (a cover's sealing layer, a
+        # backfill's binder): uses documented only for other parts do not count.
+        for part, words in rd.get("parts", {}).get(application, {}).items():
+            if "part" not in values and said(words):
+                values["part"] = part
+                read.append(f"part:{part}")
         uses_of = application
-        for role, spec in rd.get("roles", {}).get(application, {}).items():
-            if said(spec["words"]):
-                values["role"], uses_of = role, spec["uses_of"]
-                read.append(f"role:{role}")
-                break
         return Context(application, values, tuple(read), tuple(stricter), app_read, uses_of)
 
     @staticmethod
@@ -978,10 +976,10 @@ class Matcher:
         if prefilter and not feasible.all():
             keep_only(np.flatnonzero(feasible))
         tier = self._use_table(ctx.uses_of)[0][self.mtype_sure_[cand]]
-        if ctx.values.get("layer"):
-            # Documented only for another layer than the one asked for: not
+        if ctx.values.get("part"):
+            # Documented only for another part than the one asked for: not
             # documented for this one.
-            tier = np.where(self.other_layer(ctx.uses_of, ctx.values["layer"])[self.mtype_sure_[cand]], 0, tier)
+            tier = np.where(self.other_part(ctx.uses_of, ctx.values["part"])[self.mtype_sure_[cand]], 0, tier)
         n = len(cand)
         q = t.quantity[cand]
 

@@ -25,8 +25,8 @@ from .contract import load_schema
 
 STATUSES = ("proven", "possible", "unsuitable")
 LANGUAGES = ("en", "fi", "sv")
-#: Layers of a cover structure a use can be documented for.
-LAYERS = ("sealing", "protective", "growth")
+#: Parts of a structure a use can be documented for: a cover's layers, a fill's components.
+PARTS = ("sealing", "protective", "growth", "binder", "aggregate", "amendment")
 
 
 def contract_applications() -> tuple[str, ...]:
@@ -57,9 +57,10 @@ class Use:
     reason: dict[str, str]
     source: str
     condition: Condition | None = None
-    #: The layers of a layered structure the use is documented for (cover
-    #: layer: 'sealing', 'protective', 'growth'); empty = any layer.
-    layers: tuple = ()
+    #: The parts of a structure the use is documented for (a cover's
+    #: 'sealing', 'protective' or 'growth' layer; a mine fill's 'binder',
+    #: 'aggregate' or 'amendment'); empty = any part.
+    parts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,11 @@ def _use(where: str, rec, sources) -> Use:
         raise _error(where, f"status must be one of {STATUSES}")
     if rec.get("source") not in sources:
         raise _error(where, f"source {rec.get('source')!r} is not in sources")
-    layers = rec.get("layers", [])
-    if not isinstance(layers, list) or any(x not in LAYERS for x in layers):
-        raise _error(where, f"layers must be a list of {LAYERS}")
+    parts = rec.get("parts", [])
+    if not isinstance(parts, list) or any(x not in PARTS for x in parts):
+        raise _error(where, f"parts must be a list of {PARTS}")
     return Use(rec["status"], _texts(f"{where}.reason", rec.get("reason"), str), rec["source"],
-               _condition(where, rec.get("condition")), tuple(layers))
+               _condition(where, rec.get("condition")), tuple(parts))
 
 
 def _material(key: str, rec: dict, sources: dict, applications) -> MaterialType:
