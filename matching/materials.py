@@ -25,8 +25,9 @@ from .contract import load_schema
 
 STATUSES = ("proven", "possible", "unsuitable")
 LANGUAGES = ("en", "fi", "sv")
-#: Parts of a structure a use can be documented for: a cover's layers, a fill's components.
-PARTS = ("sealing", "protective", "growth", "binder", "aggregate", "amendment")
+#: Parts of a structure a use can be documented for: a cover's layers, a fill's
+#: components, an earth structure's bearing (base and sub-base), frost-insulation or fill layer.
+PARTS = ("sealing", "protective", "growth", "binder", "aggregate", "amendment", "base", "insulation", "fill")
 
 
 def contract_applications() -> tuple[str, ...]:
@@ -59,7 +60,8 @@ class Use:
     condition: Condition | None = None
     #: The parts of a structure the use is documented for (a cover's
     #: 'sealing', 'protective' or 'growth' layer; a mine fill's 'binder',
-    #: 'aggregate' or 'amendment'); empty = any part.
+    #: 'aggregate' or 'amendment'; an earth structure's 'base', 'insulation'
+    #: or 'fill' layer); empty = any part.
     parts: tuple = ()
 
 
