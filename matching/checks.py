@@ -326,8 +326,18 @@ class MaterialUse(Check):
             tpl = {"proven": R.USE_PROVEN, "possible": R.USE_POSSIBLE, "unsuitable": R.USE_UNSUITABLE}[use.status]
             why = {"why": use.reason["en"], "why_fi": use.reason.get("fi", ""), "why_sv": use.reason.get("sv", "")}
             ok = {"proven": True, "possible": None, "unsuitable": False}[use.status]
-            out.append(line("refusal" if bad else "use",
-                            Reason(tpl, {**appn, **why}, ok if not unknown else None, m.source_of(use))))
+            part = f.context.values.get("part")
+            if not bad and part and use.parts and part not in use.parts:
+                labels = m.reading_.get("labels", {})
+                names = {f"part{sfx}": ", ".join(labels.get(f"part:{x}", {}).get(lang, x) for x in use.parts)
+                         for sfx, lang in (("", "en"), ("_fi", "fi"), ("_sv", "sv"))}
+                asked = {f"asked{sfx}": labels.get(f"part:{part}", {}).get(lang, part)
+                         for sfx, lang in (("", "en"), ("_fi", "fi"), ("_sv", "sv"))}
+                out.append(line("use", Reason(R.USE_OTHER_PART, {**appn, **why, **names, **asked}, None,
+                                              m.source_of(use))))
+            else:
+                out.append(line("refusal" if bad else "use",
+                                Reason(tpl, {**appn, **why}, ok if not unknown else None, m.source_of(use))))
         return out, ({"material_type"} if unknown else set())
 
 
@@ -341,8 +351,8 @@ AP_PER_S_PCT = 31.25
 class AcidBase(Check):
     """Acid-base accounting for uses where acid drainage matters (covers,
     backfill, aggregates, earth works): NP/AP below 1 refused, below 3 a
-    flag. Applies to tailings and waste rock, to types whose deciding
-    properties include sulphide, and to any stream whose sulphur is analysed."""
+    flag. Applies to mine wastes (tailings, waste rock) and to streams of
+    unknown type whose sulphur is analysed (see _applies)."""
     name = "acid_base"
 
     def _values(self, f, rows):
@@ -352,12 +362,22 @@ class AcidBase(Check):
         return s, nv, np.isnan(sul) & ~np.isnan(tot)
 
     def _applies(self, f, rows):
+        """Mine wastes (by the stream's category or its material type), and
+        any stream of unknown or unsure type whose sulphur is analysed or
+        whose read type has sulphide as a deciding property. Not a stream
+        known with confidence to be a metallurgical slag, an ash or another
+        non-mine material: their sulphur is calcium or manganese sulphide
+        in an alkaline matrix (slags) or sulphate (ashes, gypsum), which
+        does not make acid as pyrite does; the use's own sulphur limits
+        (EN 12620, EN 15167-1) judge it."""
         t, m = f.table, f.matcher
         cat = t.category[rows]
-        sulphidic = (cat == CAT_CODE["tailings"]) | (cat == CAT_CODE["waste_rock"])
-        sulphidic |= m.sulphide_deciding_[m.mtype_[rows]]
+        mine = (cat == CAT_CODE["tailings"]) | (cat == CAT_CODE["waste_rock"])
+        sure = m.mtype_sure_[rows]
+        mine |= m.mine_waste_type_[sure]
+        unsure = sure >= len(m.types_)
         s, _, _ = self._values(f, rows)
-        return sulphidic | ~np.isnan(s)
+        return mine | (unsure & (m.sulphide_deciding_[m.mtype_[rows]] | ~np.isnan(s)))
 
     def test(self, f):
         aba = f.app.get("acid_base")

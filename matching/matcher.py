@@ -104,12 +104,13 @@ class Term:
     categories: tuple | None = None
     statuses: tuple | None = None      # legal codes, -1 = not stated
     materials: tuple | None = None     # material type keys
+    except_materials: tuple | None = None   # material type keys the rule does not apply to
     regime: str | None = None          # fertiliser regime: 'EU' or 'national'
     kind: str = "requirement"          # requirement, legal, standard, technical
 
     @property
     def scoped(self) -> bool:
-        return bool(self.categories or self.statuses or self.materials)
+        return bool(self.categories or self.statuses or self.materials or self.except_materials)
 
     @property
     def label(self) -> str:
@@ -313,6 +314,10 @@ class Matcher:
         self.mtype_sure_ = np.where(sure, self.mtype_, unknown).astype(np.int32)
         self.sulphide_deciding_ = np.array(
             [("S_sulphide" in cat.types[k].deciding) if k in cat.types else False for k in self.types_] + [False])
+        # Mine wastes (tailings, waste rock): acid-base accounting applies.
+        self.mine_waste_type_ = np.array(
+            [(cat.types[k].category in ("tailings", "waste_rock")) if k in cat.types else False
+             for k in self.types_] + [False])
         self._use_tables = {}
 
     def _records(self, rows) -> list:
@@ -344,6 +349,20 @@ class Matcher:
                         tier[i] = W.USE_TIERS[use.status]
                         bad[i] = use.status == "unsuitable"
             hit = self._use_tables[application] = (tier, bad)
+        return hit
+
+    def other_part(self, application, part) -> np.ndarray:
+        """Over type indices + unknown: the use is documented only for other
+        parts than ``part`` (a protective layer for a sealing one, a fill
+        aggregate for a binder)."""
+        key = ("part", application, part)
+        hit = self._use_tables.get(key)
+        if hit is None:
+            hit = np.zeros(len(self.types_) + 1, dtype=bool)
+            for i, k in enumerate(self.types_):
+                use = self.use_of(k, application)
+                hit[i] = bool(use is not None and use.parts and part not in use.parts)
+            self._use_tables[key] = hit
         return hit
 
     def use_unsuitable(self, application) -> np.ndarray:
@@ -631,12 +650,13 @@ class Matcher:
                 values["product_class"] = classes.get(values.get("land_use"), classes["default"])
                 if "land_use" not in values:
                     stricter.append(f"product_class:{classes['default']}")
+        # The part of the structure asked for (a cover's sealing layer, a
+        # backfill's binder): uses documented only for other parts do not count.
+        for part, words in rd.get("parts", {}).get(application, {}).items():
+            if "part" not in values and said(words):
+                values["part"] = part
+                read.append(f"part:{part}")
         uses_of = application
-        for role, spec in rd.get("roles", {}).get(application, {}).items():
-            if said(spec["words"]):
-                values["role"], uses_of = role, spec["uses_of"]
-                read.append(f"role:{role}")
-                break
         return Context(application, values, tuple(read), tuple(stricter), app_read, uses_of)
 
     @staticmethod
@@ -697,6 +717,7 @@ class Matcher:
                             r["source"], r["id"], cats,
                             tuple(-1 if x is None else LEGAL.index(x) for x in stat) if stat else None,
                             tuple(r["materials"]) if r.get("materials") else None,
+                            tuple(r["except_materials"]) if r.get("except_materials") else None,
                             regime, r["kind"]))
         self._terms_cache[key] = out
         return out
@@ -723,6 +744,10 @@ class Matcher:
             if term.materials:
                 mat[:] = False
                 mat[[index[k] for k in term.materials if k in index]] = True
+            if term.except_materials:
+                # A standard's own clause for these types replaces the rule
+                # for them (EN 12620: total S 2 % for air-cooled BF slag).
+                mat[[index[k] for k in term.except_materials if k in index]] = False
             return cat, stat, mat
 
         # Group terms on the same expression, scope, hardness and regime: the
@@ -734,7 +759,8 @@ class Matcher:
             if len(s_.keys) == 1 and s_.per is None and col(s_.keys[0]) is None:
                 dead.append(ti)
                 continue
-            gkey = (s_.keys, s_.per, s_.categories or (), s_.statuses or (), s_.materials or (), s_.hard, s_.regime)
+            gkey = (s_.keys, s_.per, s_.categories or (), s_.statuses or (),
+                    (s_.materials or (), s_.except_materials or ()), s_.hard, s_.regime)
             g = groups.setdefault(gkey, {"lo": -np.inf, "hi": np.inf, "term": s_})
             g["lo"] = max(g["lo"], -np.inf if s_.lo is None else s_.lo)
             g["hi"] = min(g["hi"], np.inf if s_.hi is None else s_.hi)
@@ -764,7 +790,7 @@ class Matcher:
                "g_mat": np.array([m[2] for m in gm]).reshape(len(glist), nM),
                "g_cat_scoped": bool(any(g[0][2] for g in glist)),
                "g_stat_scoped": bool(any(g[0][3] for g in glist)),
-               "g_mat_scoped": bool(any(g[0][4] for g in glist)),
+               "g_mat_scoped": bool(any(g[0][4][0] or g[0][4][1] for g in glist)),
                "g_hard": np.array([g[0][5] for g in glist], dtype=bool),
                "g_regime": {r: (greg == r) for r in regimes},
                "g_common": greg == "",
@@ -950,6 +976,10 @@ class Matcher:
         if prefilter and not feasible.all():
             keep_only(np.flatnonzero(feasible))
         tier = self._use_table(ctx.uses_of)[0][self.mtype_sure_[cand]]
+        if ctx.values.get("part"):
+            # Documented only for another part than the one asked for: not
+            # documented for this one.
+            tier = np.where(self.other_part(ctx.uses_of, ctx.values["part"])[self.mtype_sure_[cand]], 0, tier)
         n = len(cand)
         q = t.quantity[cand]
 
@@ -961,14 +991,18 @@ class Matcher:
             comp["text"] = np.clip(sims_u[t.text_id[cand]] / W.TEXT_FULL, 0, 1)
         else:
             comp["text"] = np.zeros(0)
-        comp["category"] = block["category"][bidx]
+        # Where the catalogue documents the use of the material (proven or
+        # possible), its category is typical for it whatever the use's
+        # category list says (ground limestone is filed as mineral fines).
+        comp["category"] = np.where(tier > 0, W.CATEGORY_TYPICAL, block["category"][bidx])
         if need.quantity_t_per_year:
             comp["quantity"] = np.where(np.isnan(q), 0.5, np.minimum(1.0, q / need.quantity_t_per_year))
         else:
             comp["quantity"] = np.full(n, 0.5)
         comp["distance"] = np.exp(-road / self.distance_decay_km)
         w = self.weights_
-        fit = (block["static"][bidx] + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
+        fit = (block["static"][bidx] + w["category"] * (comp["category"] - block["category"][bidx])
+               + w["text"] * comp["text"] + w["quantity"] * comp["quantity"]
                + w["distance"] * comp["distance"]) / sum(w.values())
         # An unverified pair (analyses missing, or the material type unsure,
         # whose documented uses then do not count) ranks below a verified

@@ -25,6 +25,9 @@ from .contract import load_schema
 
 STATUSES = ("proven", "possible", "unsuitable")
 LANGUAGES = ("en", "fi", "sv")
+#: Parts of a structure a use can be documented for: a cover's layers, a fill's
+#: components, an earth structure's bearing (base and sub-base), frost-insulation or fill layer.
+PARTS = ("sealing", "protective", "growth", "binder", "aggregate", "amendment", "base", "insulation", "fill")
 
 
 def contract_applications() -> tuple[str, ...]:
@@ -55,6 +58,11 @@ class Use:
     reason: dict[str, str]
     source: str
     condition: Condition | None = None
+    #: The parts of a structure the use is documented for (a cover's
+    #: 'sealing', 'protective' or 'growth' layer; a mine fill's 'binder',
+    #: 'aggregate' or 'amendment'; an earth structure's 'base', 'insulation'
+    #: or 'fill' layer); empty = any part.
+    parts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,17 @@ class Catalogue:
         """Type keys whose use for ``application`` has ``status``, sorted."""
         return sorted(k for k in self.types if (u := self.use(k, application)) and u.status == status)
 
+    def suited(self, application: str) -> tuple[list[str], list[str]]:
+        """What "suits" an application, the one definition the site's filter
+        and the engine share: the types whose documented use is proven or
+        possible, and the categories of those types (where a stream's type is
+        not stated, its category stands for it). Empty for an application the
+        catalogue documents no material for, or does not know ('other')."""
+        if application not in self.applications:
+            return [], []
+        keys = sorted(set(self.with_status(application, "proven")) | set(self.with_status(application, "possible")))
+        return keys, sorted({self.types[k].category for k in keys})
+
 
 def _error(where: str, msg: str):
     return ValueError(f"materials catalogue: {where}: {msg}")
@@ -127,8 +146,11 @@ def _use(where: str, rec, sources) -> Use:
         raise _error(where, f"status must be one of {STATUSES}")
     if rec.get("source") not in sources:
         raise _error(where, f"source {rec.get('source')!r} is not in sources")
+    parts = rec.get("parts", [])
+    if not isinstance(parts, list) or any(x not in PARTS for x in parts):
+        raise _error(where, f"parts must be a list of {PARTS}")
     return Use(rec["status"], _texts(f"{where}.reason", rec.get("reason"), str), rec["source"],
-               _condition(where, rec.get("condition")))
+               _condition(where, rec.get("condition")), tuple(parts))
 
 
 def _material(key: str, rec: dict, sources: dict, applications) -> MaterialType:

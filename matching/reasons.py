@@ -48,6 +48,7 @@ USE_PROVEN = N_("proven for {application}: {why}")
 USE_POSSIBLE = N_("possible for {application} with treatment: {why}")
 USE_UNSUITABLE = N_("unsuitable for {application}: {why}")
 USE_UNDOCUMENTED = N_("no documented use of this material for {application}")
+USE_OTHER_PART = N_("documented for {application} only as {part}, not as the {asked} the need asks for: {why}")
 USE_READ_FROM_TEXT = N_("use read from the need's text as {application}")
 
 # Acid-base accounting (AP from sulphide S, NP from the neutralising value).

@@ -31,9 +31,12 @@ def application(name: str) -> dict:
     return knowledge().get("applications", {}).get(name) or {}
 
 
-def application_categories(name: str) -> list[str]:
-    """The stream categories the engine considers for an application (empty: any)."""
-    return list(application(name).get("categories") or [])
+def suited(name: str) -> tuple[list[str], list[str]]:
+    """(material types, categories) that suit an application, from the engine's material
+    catalogue (matching.materials.Catalogue.suited): the site's "suitable for" filter
+    and the engine's documented-use matrix are one definition."""
+    from matching.materials import load_catalogue
+    return load_catalogue().suited(name)
 
 
 def prefill_requirements(name: str, category: str | None = None) -> list[dict]:

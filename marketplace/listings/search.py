@@ -21,7 +21,7 @@ from ..models import APPLICATIONS, CATEGORIES, MaterialNeed, MeasuredValue, Orga
 from ..models.listing import SEARCHABLE_STATUSES, ListingRow, OrganisationRow
 from ..security import parse_id, parse_page
 from . import gazetteer
-from .knowledge import application_categories
+from .knowledge import suited
 from .values import parse_number
 
 PAGE_SIZE = 20
@@ -362,9 +362,13 @@ def base_conditions(cls, f: Filters, user) -> list:
         if f.chapter:
             conditions.append(SideStream.ewc_code.like(f"{f.chapter} %"))
         if f.application:
-            categories = application_categories(f.application)
-            if categories:
-                conditions.append(SideStream.category.in_(categories))
+            # "Suitable for": the engine's documented uses (proven or possible) by the
+            # stated material type; a stream without one by its category.
+            types, categories = suited(f.application)
+            conditions.append(sa.or_(
+                SideStream.material_type.in_(types) if types else sa.false(),
+                sa.and_(SideStream.material_type.is_(None),
+                        SideStream.category.in_(categories) if categories else sa.false())))
         if f.ranges:
             # values the reader may not see neither let a row in nor keep it out
             conditions.append(redaction.values_shown_clause(SideStream, user))

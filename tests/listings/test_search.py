@@ -105,3 +105,17 @@ def test_needs_list_and_filters(client, make):
     make.need(org, title="Geopolymer need")
     text = client.get("/needs?application=fertiliser").text
     assert "Fertiliser raw material" in text and "Geopolymer need" not in text
+
+
+def test_suitable_for_follows_the_engines_documented_uses(client, make):
+    """"Suitable for" is the catalogue's documented use (matching.materials.Catalogue.suited):
+    a stated material type whose use is unsuitable is left out even where its category is
+    typical; a stream without a stated type stands by its category."""
+    org = make.organisation()
+    make.stream(org, title="Stated GGBS", material_type="ggbs")
+    make.stream(org, title="Stated air-cooled slag", material_type="acbfs")
+    make.stream(org, title="Unstated slag")
+    make.stream(org, title="Unstated sludge", category="sludge")
+    text = client.get("/streams?application=cement_scm").text
+    assert "Stated GGBS" in text and "Unstated slag" in text
+    assert "Stated air-cooled slag" not in text and "Unstated sludge" not in text

@@ -12,8 +12,9 @@ from matching.eval.evaluate import LABELLED, PRACTICE, evaluate, labelled_types
 from matching.materials import load_catalogue
 from matching.model import validate_batch
 
-ENGINE_GATING = ("the practice set's nDCG@5 is 0.78 with the function-first engine; the 0.90 "
-                 "target is not reached yet")
+ENGINE_GATING = ("the practice set's nDCG@5 is 0.81; 0.90 is not reached yet. Its ideal ranking "
+                 "holds streams beyond the buyers' max_distance_km (a hard limit in the contract), "
+                 "so an engine that keeps the limit can reach at most 0.904 (docs/matching.md)")
 
 
 @pytest.fixture(scope="module")

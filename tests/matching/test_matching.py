@@ -349,3 +349,43 @@ def test_backfill_binder_need_judged_by_binder_uses():
     got = m.rank_streams("N")
     assert ids(got)[0] == "ggbs"
     assert any(str(r).startswith("read as: binder") for r in got[0].reasons)
+
+
+def test_a_sealing_layer_need_does_not_count_a_protective_layer_use():
+    """NAF waste rock is documented for a cover's protective layer only: for a need that
+    asks for the sealing layer it is not documented, and ranks below a sealing material."""
+    rock = stream_rec("rock", category="waste_rock", material_type="waste_rock_naf",
+                      composition={"S": 0.05, "S_sulphide": 0.04}, properties={"neutralising_value_pct": 2})
+    dregs = stream_rec("dregs", category="dregs", material_type="green_liquor_dregs", lat=66.5)
+    m = fit([rock, dregs], [need_rec(application="cover_layer", title="Tiivistekerros rikastushiekka-altaan peitteeseen")])
+    got = m.rank_streams("N")
+    assert ids(got) == ["dregs", "rock"]
+    assert any(str(r).startswith("documented for Cover layer for waste rock / tailings only as protective layer, "
+                                 "not as the sealing layer") for r in got[1].reasons)
+    assert any(str(r).startswith("read as: sealing layer") for r in got[1].reasons)
+
+
+def test_backfill_binder_takes_binder_uses_not_concrete_standards():
+    """Peat fly ash is a documented partial binder of paste fill though EN 450-1 does not
+    cover it; tailings are the fill's aggregate, not its binder."""
+    ash = stream_rec("ash", category="ash", material_type="fbc_peat_ash")
+    tailings = stream_rec("tailings", category="tailings", material_type="tailings_low_sulphide",
+                          composition={"S": 0.05, "S_sulphide": 0.03}, properties={"neutralising_value_pct": 5})
+    m = fit([ash, tailings], [need_rec(application="mine_backfill", title="Pastatäytön sideaine")])
+    got = {x.stream_id: x for x in m.rank_streams("N")}
+    assert got["ash"].score > got["tailings"].score
+    assert got["ash"].feasible
+
+
+def test_air_cooled_slag_sulphur_by_its_own_clause_and_no_acid_base_accounting():
+    """EN 12620 allows 2 % S in air-cooled blast-furnace slag (1 % in other aggregates);
+    the sulphide of a slag is not acid-forming, so a missing neutralising value does not
+    leave it unverified."""
+    slag = stream_rec("slag", category="slag", material_type="acbfs", title="Masuunikuonamurske",
+                      composition={"S": 1.3, "SO3": 0.3}, properties={"los_angeles": 30})
+    rock = stream_rec("rock", category="waste_rock", material_type="waste_rock_naf",
+                      composition={"S": 1.3, "SO3": 0.3}, properties={"los_angeles": 30})
+    m = fit([slag, rock], [need_rec(application="concrete_aggregate")])
+    got = {x.stream_id: x for x in m.rank_streams("N", include_infeasible=True)}
+    assert got["slag"].feasible and not got["rock"].feasible
+    assert not any("acid-base" in str(r) for r in got["slag"].reasons)

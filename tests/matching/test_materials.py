@@ -199,3 +199,17 @@ def test_contract_categories_agree(catalogue):
     types = contract_types()
     for key, t in catalogue.types.items():
         assert types[key] == t.category, key
+
+
+def test_what_suits_a_use_is_what_the_engine_does_not_refuse_and_documents():
+    """Catalogue.suited (the site's "suitable for" filter) names exactly the types the
+    engine ranks in a documented tier (proven or possible) for the use; the site's filter
+    reads only this function."""
+    catalogue = load_catalogue()
+    for app in contract_applications():
+        types, categories = catalogue.suited(app)
+        for key in catalogue.types:
+            use = catalogue.use(key, app)
+            assert (key in types) == (use is not None and use.status in ("proven", "possible")), (app, key)
+        assert set(categories) == {catalogue.types[k].category for k in types}
+    assert catalogue.suited("other") == ([], [])
