@@ -30,9 +30,14 @@ def worker(workers, periodic):
 
     if huey.immediate:
         raise click.UsageError("QUEUE_IMMEDIATE is on: jobs run inside the web process and need no consumer.")
+    app = current_app._get_current_object()
     if not logging.getLogger().handlers:
+        from flask.logging import default_handler
+
+        # One handler for the consumer's, Huey's and the jobs' lines (not Flask's as well).
+        app.logger.removeHandler(default_handler)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    state["app"] = current_app._get_current_object()
+    state["app"] = app
     report = sweep(db.session)
     db.session.commit()
     dispatch()
