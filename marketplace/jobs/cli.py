@@ -22,8 +22,8 @@ def jobs_cli():
               help="Also run the daily jobs and the sweep; with several consumers, on one only.")
 @with_appcontext
 def worker(workers, periodic):
-    """Run the consumer: jobs from the queue until Ctrl-C or SIGTERM (a running job is
-    finished first; a consumer killed harder has its jobs retried by the next sweep)."""
+    """Run the consumer: jobs from the queue until Ctrl-C. SIGINT lets running jobs finish;
+    SIGTERM, or a harder kill, stops them, and the next sweep runs them again."""
     from ..db import db
     from .core import dispatch, sweep
     from .queue import huey, state
