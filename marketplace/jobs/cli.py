@@ -25,7 +25,7 @@ def worker(workers, periodic):
     """Run the consumer: jobs from the queue until Ctrl-C. SIGINT lets running jobs finish;
     SIGTERM, or a harder kill, stops them, and the next sweep runs them again."""
     from ..db import db
-    from .core import dispatch, sweep
+    from .core import beat_while_running, dispatch, sweep
     from .queue import huey, state
 
     if huey.immediate:
@@ -43,6 +43,7 @@ def worker(workers, periodic):
     dispatch()
     click.echo(f"Queue {state['describe']}: {workers} workers; at start {report['retried']} jobs of stopped "
                f"consumers retried, {report['failed']} failed, {report['resent']} sent again.")
+    beat_while_running(app)
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic)
     consumer.run()
 

@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -238,6 +239,33 @@ def heartbeat(engine) -> None:
             connection.execute(sa.update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
     except sa.exc.OperationalError:
         pass  # the next beat tries again
+
+
+def beat_while_running(app, every: float = 60.0) -> threading.Thread | None:
+    """In a consumer: renew the heartbeat of this process's running jobs every minute, so
+    that consumers on other hosts do not take a long job (the nightly refresh) for lost.
+    PostgreSQL only: SQLite is one machine, where the process is asked directly."""
+    engine = app.extensions["sivuvirta.engine"]
+    if engine.dialect.name != "postgresql":
+        return None
+
+    def beat():
+        while True:
+            time.sleep(every)
+            with _in_flight_lock:
+                running = sorted(_in_flight)
+            if not running:
+                continue
+            try:
+                with engine.begin() as connection:
+                    connection.execute(sa.update(Job).where(Job.id.in_(running), Job.state == "running")
+                                       .values(heartbeat_at=utcnow()))
+            except sa.exc.SQLAlchemyError:
+                log.warning("heartbeat of jobs %s not written; the next one tries again", running)
+
+    thread = threading.Thread(target=beat, name="sivuvirta-job-heartbeat", daemon=True)
+    thread.start()
+    return thread
 
 
 # -- finding the lost ones ------------------------------------------------------------------

@@ -32,7 +32,12 @@ def storage_for(url: str | None, instance_path: str):
         except ImportError as error:
             raise ConfigError("SIVUVIRTA_QUEUE_URL names Redis but the Redis client is not installed: "
                               "pip install 'sivuvirta[redis]'") from error
-        return RedisStorage("sivuvirta", url=url), url.split("@")[-1]
+        from redis import ConnectionPool
+
+        # Timeouts: a Redis that does not answer must not hold a request (the hand-over
+        # after its commit) for long; above the consumer's 1 s blocking read.
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30)
+        return RedisStorage("sivuvirta", connection_pool=pool), url.split("@")[-1]
     if url.startswith("sqlite:///"):
         return SqliteStorage("sivuvirta", filename=url[len("sqlite:///"):]), url
     raise ConfigError(f"SIVUVIRTA_QUEUE_URL must start with redis://, rediss:// or sqlite:///, not {url.split(':')[0]!r}")
