@@ -21,7 +21,7 @@ ENVIRONMENT = {
     "SIVUVIRTA_MAIL_USE_TLS": ("MAIL_USE_TLS", "STARTTLS on (1) or off (0), default 1"),
     "SIVUVIRTA_MAIL_FROM": ("MAIL_FROM", "sender address"),
     "SIVUVIRTA_UPLOAD_DIR": ("UPLOAD_DIR", "where attachments are kept; default instance/uploads"),
-    "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent from cron"),
+    "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent by the daily jobs"),
     "SIVUVIRTA_TILE_URL": ("TILE_URL", "map tile URL template; empty: only the offline base map"),
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
     "SIVUVIRTA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", "reverse proxies in front whose X-Forwarded-* headers "

@@ -272,8 +272,8 @@ def refresh_job(args: dict) -> None:
 
 def refresh_many(session, listings, ended: bool = False) -> None:
     """After listings were saved, closed, imported or expired: note the change (other
-    processes follow it), and rank again what it reaches, after the response when
-    there is one (a job), at once otherwise (commands, tests). ``ended``: the listings leave
+    processes follow it), and rank again what it reaches: in a job after the request
+    commits when there is a request, at once otherwise (commands, tests). ``ended``: the listings leave
     matching whatever their dates say (expiry run as on another day)."""
     listings = list(listings)
     stream_ids = [x.id for x in listings if isinstance(x, SideStream)]
