@@ -173,7 +173,8 @@ def run(app, job_id: int) -> str | None:
                 raise JobError(f"No job kind {job.kind!r} in this version of Sivuvirta.")
             log.info("job %s (%s) started, attempt %s", job_id, job.kind, job.attempts)
             kind.function(args)
-            session.commit()
+            # Done in the same commit as the job's last writes: a consumer that dies before
+            # it leaves the job running (run again, its effects idempotent), never done twice.
             session.execute(sa.update(Job).where(Job.id == job_id).values(
                 state="done", finished_at=utcnow(), worker=""))  # error: an earlier attempt's, kept
             session.commit()
