@@ -52,3 +52,32 @@ def test_a_queue_that_is_down_fails_readyz_and_loses_no_job(app):
         db.session.commit()
         dispatch()
         db.session.remove()
+
+
+def test_a_request_that_mails_never_waits_for_the_mail_server(app, make, monkeypatch, tmp_path):
+    """With a consumer (not immediate), the request writes the outbox row and its job and
+    hands the job to the queue: SMTP is not touched while the page answers."""
+    import smtplib
+
+    import sqlalchemy as sa
+
+    from marketplace.models import OutboxMessage
+
+    def no_smtp(*args, **kwargs):
+        raise AssertionError("the request talked to the mail server")
+
+    monkeypatch.setattr(smtplib, "SMTP", no_smtp)
+    make.user(make.organisation(), email="pekka@example.fi")
+    queued = _app_on(app, QUEUE_IMMEDIATE=False, MAIL_SERVER="smtp.example.fi", WTF_CSRF_ENABLED=False)
+    queued.instance_path = str(tmp_path)
+    from marketplace.jobs.queue import configure, huey
+
+    configure(queued)  # the queue file in tmp_path
+    response = queued.test_client().post("/auth/reset", data={"email": "pekka@example.fi"})
+    assert response.status_code in (200, 302)
+    with queued.app_context():
+        message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == "pekka@example.fi")).one()
+        job = db.session.scalars(sa.select(Job).where(Job.kind == "mail")).one()
+        assert message.sent_at is None and job.state == "queued" and job.args == {"outbox_id": message.id}
+        db.session.remove()
+    assert huey.storage.queue_size() == 1
