@@ -1,4 +1,4 @@
-# Sivuvirta: `make run` starts the site on demo data, `make test` runs the whole suite.
+# Sivuvirta: `make run` starts the site and its jobs' consumer on demo data, `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -54,7 +54,10 @@ run: install
 	@echo
 	@echo "Sivuvirta runs at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
 	@$(BIN)/python -m marketplace.demo --sign-ins
-	$(BIN)/flask --app marketplace run --port $(PORT)
+	@# The queue's consumer beside the site (mail, large imports, match refreshes); Ctrl-C stops both.
+	@$(BIN)/sivuvirta jobs worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask --app marketplace run --port $(PORT)
 
 # A fresh PostGIS database for the tests when a local PostgreSQL answers. PostGIS is a
 # system package: apt-get when root on Debian/Ubuntu, else the tests run on SpatiaLite only.

@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
+    _init_queue(app)
     _register_blueprints(app)
     _connect_signals()
     _init_templates(app)
@@ -58,6 +59,13 @@ def _init_extensions(app: Flask) -> None:
     from .auth.loader import init_login
 
     init_login(login_manager)
+
+
+def _init_queue(app: Flask) -> None:
+    from .jobs import kinds  # noqa: F401 - registers every kind of job and the periodic ones
+    from .jobs.queue import configure
+
+    configure(app)
 
 
 def _register_blueprints(app: Flask) -> None:

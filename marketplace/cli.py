@@ -106,7 +106,7 @@ def matches_cli():
 @matches_cli.command("refresh")
 @with_appcontext
 def matches_refresh():
-    """Rank every active need and side stream again (run nightly from cron), committed in
+    """Rank every active need and side stream again now (the consumer runs it nightly), committed in
     chunks; an interrupted run goes on where it stopped when started again."""
     from .matches.services import refresh_all
 
@@ -174,7 +174,14 @@ def restore_command(archive, yes):
                f"{done['uploads']} uploaded files). Run `sivuvirta db upgrade` if this version is newer.")
 
 
-COMMAND_GROUPS = [backup_command, restore_command, db_cli, demo_cli, users_cli, matches_cli, _notifications_cli(), _alerts_cli(), _listings_cli()]
+def _jobs_cli():
+    from .jobs.cli import jobs_cli
+
+    return jobs_cli
+
+
+COMMAND_GROUPS = [backup_command, restore_command, db_cli, demo_cli, users_cli, matches_cli, _notifications_cli(), _alerts_cli(), _listings_cli(),
+                  _jobs_cli()]
 
 
 def register_commands(app: Flask) -> None:

@@ -21,19 +21,23 @@ ENVIRONMENT = {
     "SIVUVIRTA_MAIL_USE_TLS": ("MAIL_USE_TLS", "STARTTLS on (1) or off (0), default 1"),
     "SIVUVIRTA_MAIL_FROM": ("MAIL_FROM", "sender address"),
     "SIVUVIRTA_UPLOAD_DIR": ("UPLOAD_DIR", "where attachments are kept; default instance/uploads"),
-    "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent from cron"),
+    "SIVUVIRTA_SITE_URL": ("SITE_URL", "the public address, for links in mail sent by the daily jobs"),
     "SIVUVIRTA_TILE_URL": ("TILE_URL", "map tile URL template; empty: only the offline base map"),
     "SIVUVIRTA_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "Flask-Limiter storage, default memory://"),
     "SIVUVIRTA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", "reverse proxies in front whose X-Forwarded-* headers "
                                                      "are believed; default 0"),
     "SIVUVIRTA_LOG_FORMAT": ("LOG_FORMAT", "text (default) or json: one JSON object a line with the request id"),
     "SIVUVIRTA_LOG_LEVEL": ("LOG_LEVEL", "INFO (default), WARNING, DEBUG..."),
+    "SIVUVIRTA_QUEUE_URL": ("QUEUE_URL", "the task queue: redis://host:6379/0 in production; "
+                                         "default a SQLite file in the instance folder"),
+    "SIVUVIRTA_QUEUE_IMMEDIATE": ("QUEUE_IMMEDIATE", "1: jobs run inside the process that asks for them, "
+                                                     "no consumer (tests)"),
     "SIVUVIRTA_MATCHING_FIT_AT_START": ("MATCHING_FIT_AT_START",
                                         "1: each web process fits its matching engine in the background at start"),
 }
 
 INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES"}
-BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START"}
+BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START", "QUEUE_IMMEDIATE"}
 
 
 class ConfigError(RuntimeError):
@@ -61,6 +65,10 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # None by default: X-Forwarded-For is anyone's to write unless a proxy of ours sets it.
         "TRUSTED_PROXIES": 0,
+        # The task queue: None is a SQLite file in the instance folder (see jobs/queue.py).
+        "QUEUE_URL": None,
+        # None: immediate (jobs run in the asking process) when TESTING, else a consumer.
+        "QUEUE_IMMEDIATE": None,
         # Off by default: commands (db upgrade, matches refresh) create the app too.
         "MATCHING_FIT_AT_START": False,
         "LOG_FORMAT": "text",

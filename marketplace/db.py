@@ -1,8 +1,8 @@
 """The database's one home: engines, the request session and its transaction.
 
 A request gets one session. Services only flush; the request is committed once,
-after the view returned a response below 400, and rolled back otherwise. Mail
-queued during the request leaves only after that commit.
+after the view returned a response below 400, and rolled back otherwise. Jobs (mail
+among them) enqueued during the request go to the queue only after that commit.
 """
 from __future__ import annotations
 
@@ -125,12 +125,14 @@ class Database:
     def _finish_request(self, response):
         if response.status_code < 400:
             self.session.commit()
-            from .mail import send_queued
+            from .jobs.core import dispatch
 
-            send_queued()
+            dispatch()
         else:
             self.session.rollback()
-            g.pop("mail_queue", None)
+            from .jobs.core import forget_undispatched
+
+            forget_undispatched()
         return response
 
     def _remove_session(self, _exc=None):

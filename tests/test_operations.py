@@ -18,7 +18,7 @@ from marketplace.extensions import limiter
 
 def test_healthz_and_readyz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok", "queue": "ok"}
 
 
 def test_readyz_answers_503_when_the_database_does_not(client, monkeypatch):

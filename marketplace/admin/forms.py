@@ -26,3 +26,12 @@ class AuditFilterForm(FlaskForm):
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("The end date is before the start date."))
+
+
+class JobFilterForm(FlaskForm):
+    state = SelectField(_l("State"), validators=[Optional()], validate_choice=True)
+    kind = SelectField(_l("Kind"), validators=[Optional()], validate_choice=True)
+
+
+class JobRetryForm(FlaskForm):
+    """Only the CSRF token: the job is in the address."""

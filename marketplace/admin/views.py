@@ -1,4 +1,5 @@
-"""The site admin's pages: accounts and their roles; the audit log (brokers and admins)."""
+"""The site admin's pages: accounts and their roles, the background jobs; the audit log
+(brokers and admins)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -6,6 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..audit import ACTIONS, action_label
@@ -13,9 +15,9 @@ from ..auth import services as accounts
 from ..auth.permissions import require_admin, require_broker
 from ..db import db
 from ..errors import InvalidInput, NotFound
-from ..models import AuditEvent, User
+from ..models import AuditEvent, Job, User
 from ..security import parse_page
-from .forms import AuditFilterForm, RoleForm, UserFilterForm
+from .forms import AuditFilterForm, JobFilterForm, JobRetryForm, RoleForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -90,3 +92,59 @@ def audit_log():
     return render_template("admin/audit.html", form=form, events=list(events), page=page, total=total,
                            pages=max(1, -(-total // PAGE_SIZE)), args=args, action_label=action_label,
                            today=date.today()), status
+
+
+# -- background jobs ------------------------------------------------------------------------
+
+JOB_STATE_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+JOB_KIND_LABELS = {
+    "mail": _l("Mail"), "import": _l("Import of listings"), "refresh_matches": _l("Matches of saved listings"),
+    "refresh_all_matches": _l("Ranking every listing again"), "alerts_digest": _l("Saved searches' digest"),
+    "notifications_digest": _l("Pairings' digest"), "listings_remind": _l("Publication reminders and expiry"),
+    "ping": _l("Check of the consumer"),
+}
+
+
+@bp.get("/jobs")
+@login_required
+def jobs():
+    require_admin(current_user)
+    form = JobFilterForm(request.args, meta={"csrf": False})
+    form.state.choices = [("", _("All states"))] + [(k, str(v)) for k, v in JOB_STATE_LABELS.items()]
+    form.kind.choices = [("", _("All kinds"))] + [(k, str(v)) for k, v in JOB_KIND_LABELS.items()]
+    query = sa.select(Job)
+    if form.validate():
+        if form.state.data:
+            query = query.where(Job.state == form.state.data)
+        if form.kind.data:
+            query = query.where(Job.kind == form.kind.data)
+        status = 200
+    else:
+        query, status = query.where(sa.false()), 400
+    counts = dict(db.session.execute(sa.select(Job.state, sa.func.count()).group_by(Job.state)).all())
+    page = _page()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Job.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return render_template("admin/jobs.html", form=form, jobs=list(rows), page=page, total=total,
+                           pages=max(1, -(-total // PAGE_SIZE)), counts=counts, state_labels=JOB_STATE_LABELS,
+                           kind_labels=JOB_KIND_LABELS, retry_form=JobRetryForm()), status
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@login_required
+def job_retry(job_id):
+    require_admin(current_user)
+    from ..jobs import JobError, retry
+
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise NotFound()
+    if not JobRetryForm().validate_on_submit():
+        raise InvalidInput(_("The form expired: please try again."))
+    try:
+        retry(db.session, job)
+    except JobError:
+        raise InvalidInput(_("Only failed or queued jobs can be retried; this one is %(state)s.",
+                             state=JOB_STATE_LABELS.get(job.state, job.state)))
+    flash(_("Job %(id)d is queued again.", id=job.id), "success")
+    return redirect(url_for("admin.jobs", **{k: v for k, v in request.args.items() if k in ("state", "kind", "page")}))

@@ -1,4 +1,5 @@
-"""``sivuvirta alerts digest``: the daily digest of saved searches, run from cron."""
+"""``sivuvirta alerts digest``: the daily digest of saved searches now (the jobs' consumer
+runs it daily)."""
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
-"""``sivuvirta listings remind`` and ``expire``: the publication periods' cron jobs."""
+"""``sivuvirta listings remind`` and ``expire``: the publication periods' daily work, now
+(the jobs' consumer runs ``remind`` daily)."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,35 +1,52 @@
 """Running an import as a job the page can follow.
 
-A small file is imported during the request. A large one (BACKGROUND_FROM records and
-more) runs in a background thread with its own session and transaction; the job row
-says how far it is. Progress is written to the row through a separate short transaction
-on PostgreSQL; SpatiaLite allows one writer at a time, so while the import holds the
-write lock its progress is kept in this process (the dev server and a single worker
-answer the polls from it) and the row gets the final state."""
+A small file is imported during the request (its report is the answer). A large one
+(BACKGROUND_FROM records and more) becomes an ``import`` job of the task queue, carrying
+the parsed file; a consumer imports it in one transaction, so that a consumer that dies
+leaves nothing half-written and the job, retried, starts again from the file.
+
+The page polls the ImportJob row wherever the job runs. On PostgreSQL the consumer writes
+its progress to the row in short transactions of their own. SQLite has one writer at a
+time and the import holds it, so there the progress goes to a small file in the instance
+folder beside the database (one machine by definition), read by any web process; the
+row gets the checking phase and the final state."""
 from __future__ import annotations
 
+import json
 import logging
-import threading
+import os
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 
 from ..db import db
-from ..models import ImportJob, User
+from ..models import ImportJob, Job, User
 from ..models.base import utcnow
 from .importer import ImportProblem, ImportReport, ParsedFile, import_batch, user_resolver
 
 BACKGROUND_FROM = 1000
-_progress: dict[int, tuple[str, int, int]] = {}
-_lock = threading.Lock()
 log = logging.getLogger(__name__)
+
+
+def _progress_file(job_id: int) -> Path:
+    return Path(current_app.instance_path) / "jobs" / f"import-{job_id}.json"
+
+
+def _read_progress_file(job_id: int):
+    try:
+        live = json.loads(_progress_file(job_id).read_text())
+        return live["state"], int(live["done"]), int(live["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def progress_of(job: ImportJob) -> dict:
     state, done, total = job.state, job.done, job.total
-    with _lock:
-        live = _progress.get(job.id)
-    if live and not job.finished:
+    live = None if job.finished else _read_progress_file(job.id)
+    if live:
         state, done, total = live
     report = job.report or {}
     return {"id": job.id, "state": state, "done": done, "total": total, "finished": job.finished,
@@ -38,25 +55,23 @@ def progress_of(job: ImportJob) -> dict:
 
 
 def start(user, filename: str, parsed: ParsedFile) -> ImportJob:
-    """A job for the parsed file; run now when small or when no engine can be shared
-    with a thread (tests bind the app to one connection), else in the background."""
+    """A job for the parsed file: imported now when small, else queued (the queue gets it
+    when the request commits)."""
+    from ..jobs import enqueue
+
     total = sum(len(parsed.doc.get(k) or []) for k in ("side_streams", "needs")) if isinstance(parsed.doc, dict) else 0
     job = ImportJob(user_id=user.id, filename=filename[:200], state="queued", total=total)
     db.session.add(job)
     db.session.flush()
-    bind = current_app.extensions["sivuvirta.bind"]
-    if total < BACKGROUND_FROM or not isinstance(bind, sa.Engine):
+    if total < BACKGROUND_FROM:
         report = import_batch(parsed.doc, user, user_resolver(user), row_labels=parsed.labels,
                               cell_problems=parsed.cell_problems)
         _finish(job, report)
         db.session.flush()
         return job
-    # The job row must exist for the thread and the polling page: commit it now.
-    db.session.commit()
-    app = current_app._get_current_object()
-    thread = threading.Thread(target=_run, args=(app, job.id, user.id, parsed), daemon=True,
-                              name=f"import-{job.id}")
-    thread.start()
+    enqueue("import", import_job_id=job.id, user_id=user.id, locale=str(get_locale() or "fi"),
+            doc=parsed.doc, labels=[[kind, index, str(label)] for (kind, index), label in parsed.labels.items()],
+            cell_problems=[[str(x) if i == 3 else x for i, x in enumerate(p)] for p in parsed.cell_problems])
     return job
 
 
@@ -67,39 +82,89 @@ def _finish(job: ImportJob, report: ImportReport) -> None:
     job.finished_at = utcnow()
 
 
-def _run(app, job_id: int, user_id: int, parsed: ParsedFile) -> None:
-    with app.app_context():
-        engine = app.extensions["sivuvirta.engine"]
-        postgres = engine.dialect.name == "postgresql"
+def _stopped(reason: str) -> ImportReport:
+    report = ImportReport()
+    report.problems.append(ImportProblem("batch", "file", None, "(document)", reason))
+    return report
 
-        def progress(phase: str, done: int, total: int) -> None:
-            with _lock:
-                _progress[job_id] = (phase, done, total)
-            if postgres or phase == "checking":
-                try:
-                    with engine.begin() as connection:
-                        connection.execute(sa.update(ImportJob).where(ImportJob.id == job_id)
-                                           .values(state=phase, done=done))
-                except sa.exc.OperationalError:  # the row is busy: the next step writes it
-                    pass
 
+def _write_progress(job_id: int, phase: str, done: int, total: int) -> None:
+    from ..jobs import heartbeat
+
+    bind = current_app.extensions["sivuvirta.bind"]
+    if isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql":
         try:
-            user = db.session.get(User, user_id)
-            report = import_batch(parsed.doc, user, user_resolver(user), progress=progress,
+            with bind.begin() as connection:
+                connection.execute(sa.update(ImportJob).where(ImportJob.id == job_id)
+                                   .values(state=phase, done=done))
+        except sa.exc.OperationalError:  # the next step writes it
+            pass
+        heartbeat(bind)
+        return
+    path = _progress_file(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_text(json.dumps({"state": phase, "done": done, "total": total}))
+    os.replace(scratch, path)  # readers see the old or the new, never half of one
+
+
+def run_import_job(args: dict) -> None:
+    """The ``import`` job. Commits the listings and the job's report together."""
+    from ..jobs import JobError
+
+    try:
+        job_id, user_id = int(args["import_job_id"]), int(args["user_id"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise JobError(f"An import job needs import_job_id and user_id (integers): {error!r} is wrong.") from error
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        raise JobError(f"No import {job_id}.")
+    if job.finished:
+        return  # done already: a repeated delivery
+    user = db.session.get(User, user_id)
+    if user is None:
+        with force_locale(args.get("locale") or "fi"):
+            _finish(job, _stopped(_("The account that uploaded the file is gone; nothing was written.")))
+        db.session.commit()
+        return
+    labels = {(kind, int(index)): label for kind, index, label in args.get("labels") or []}
+    parsed = ParsedFile(args.get("doc") or {}, labels, [tuple(p) for p in args.get("cell_problems") or []])
+    job.state, job.done = "checking", 0
+    db.session.commit()
+    try:
+        with force_locale(args.get("locale") or "fi"):
+            report = import_batch(parsed.doc, user, user_resolver(user),
+                                  progress=lambda phase, done, total: _write_progress(job_id, phase, done, total),
                                   row_labels=parsed.labels, cell_problems=parsed.cell_problems)
-            if report.ok:
-                db.session.commit()
-            else:
-                db.session.rollback()
-        except Exception:  # noqa: BLE001 - a job must end in a state the page can show
-            log.exception("import job %s failed", job_id)
-            db.session.rollback()
-            report = ImportReport()
-            report.problems.append(ImportProblem("batch", "file", None, "(document)",
-                                                 "The import stopped on an unexpected error; nothing was written."))
         job = db.session.get(ImportJob, job_id)
+        if not report.ok:
+            db.session.rollback()
+            job = db.session.get(ImportJob, job_id)
         _finish(job, report)
         db.session.commit()
-        db.session.remove()
-        with _lock:
-            _progress.pop(job_id, None)
+    except sa.exc.OperationalError:
+        db.session.rollback()  # the database went away: the job is retried from the file
+        raise
+    except Exception as error:
+        db.session.rollback()
+        raise JobError(f"The import stopped on an unexpected error: {type(error).__name__}: {error}") from error
+    finally:
+        _progress_file(job_id).unlink(missing_ok=True)
+    # Done: the file's records need not stay in the job's row.
+    current = g.get("current_job_id")
+    if current is not None:
+        db.session.execute(sa.update(Job).where(Job.id == current)
+                           .values(args={"import_job_id": job_id, "user_id": user_id}))
+        db.session.commit()
+
+
+def import_failed(args: dict, reason: str) -> None:
+    """The import job failed for good (or its consumer died too often): the page says
+    why. Flushes; the caller commits."""
+    job_id = args.get("import_job_id")
+    job = db.session.get(ImportJob, job_id) if isinstance(job_id, int) else None
+    if job is not None and not job.finished:
+        with force_locale(args.get("locale") or "fi"):
+            # The reason is the job's error, as the admin reads it (technical, in English).
+            _finish(job, _stopped(_("The import stopped: %(reason)s Nothing was written.", reason=reason)))
+        db.session.flush()

@@ -2,8 +2,9 @@
 and each match shown to a reader only as far as the listings' visibility allows.
 
 Pages read stored rows only (``Match``, ``PairingIdea``). After a listing changes, the
-process's fitted engine (engine.py) ranks again the lists the change can reach, after
-the response; the full refresh ranks everything in committed chunks."""
+process's fitted engine (engine.py) ranks again the lists the change can reach after
+the request, in a job of the task queue; the full refresh ranks everything in committed
+chunks, nightly or when a broker asks."""
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import after_this_request, current_app, g, has_request_context
+from flask import has_request_context
 from flask_babel import get_locale, gettext
 from sqlalchemy import orm
 
@@ -20,7 +21,7 @@ import matching
 import matching.live
 
 from .. import redaction
-from ..db import db, writing
+from ..db import db
 from ..models import ListingChange, MaterialNeed, Match, MatchRefresh, PairingIdea, SideStream
 from ..models.base import utcnow
 from ..models.listing import SEARCHABLE_STATUSES, _is_broker
@@ -246,23 +247,17 @@ def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
     return len(need_lists) + len(stream_lists)
 
 
-def _run_after_response(stream_ids, need_ids, ended: bool) -> None:
-    """Queue the refresh to run once the response is sent (and the request committed)."""
-    queued = g.get("matches_to_refresh")
-    if queued is None:
-        queued = g.matches_to_refresh = (set(), set(), set())
-        app = current_app._get_current_object()
+def _refresh_later(stream_ids, need_ids, ended: bool) -> None:
+    """Gather the listings into this transaction's one refresh job; the queue runs it
+    once the request has committed."""
+    from ..jobs.core import gathering
 
-        @after_this_request
-        def _when_sent(response):
-            if response.status_code < 400:
-                response.call_on_close(lambda: run_refresh(app, queued[0], queued[1], bool(queued[2])))
-            return response
-
-    queued[0].update(stream_ids)
-    queued[1].update(need_ids)
-    if ended:
-        queued[2].add(True)
+    job = gathering("refresh_matches", stream_ids=[], need_ids=[], ended=False)
+    args = dict(job.args)
+    args["stream_ids"] = sorted(set(args["stream_ids"]) | {int(i) for i in stream_ids})
+    args["need_ids"] = sorted(set(args["need_ids"]) | {int(i) for i in need_ids})
+    args["ended"] = bool(args["ended"] or ended)
+    job.args = args
 
 
 def _refresh_changed(session, stream_ids, need_ids, ended: bool) -> int:
@@ -272,23 +267,16 @@ def _refresh_changed(session, stream_ids, need_ids, ended: bool) -> int:
     return refresh_listings(session, stream_ids, need_ids)
 
 
-def run_refresh(app, stream_ids, need_ids, ended: bool = False) -> None:
-    """Refresh in a context and a transaction of its own (after a response)."""
-    with app.app_context(), writing():
-        try:
-            _refresh_changed(db.session, stream_ids, need_ids, ended)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("matches of streams %s and needs %s not refreshed", sorted(stream_ids), sorted(need_ids))
-        finally:
-            db.session.remove()
+def refresh_job(args: dict) -> None:
+    """The refresh job of the listings a transaction saved (see _refresh_later)."""
+    _refresh_changed(db.session, args.get("stream_ids") or [], args.get("need_ids") or [],
+                     bool(args.get("ended")))
 
 
 def refresh_many(session, listings, ended: bool = False) -> None:
     """After listings were saved, closed, imported or expired: note the change (other
-    processes follow it), and rank again what it reaches, after the response when
-    there is one, at once otherwise (commands, tests). ``ended``: the listings leave
+    processes follow it), and rank again what it reaches: in a job after the request
+    commits when there is a request, at once otherwise (commands, tests). ``ended``: the listings leave
     matching whatever their dates say (expiry run as on another day)."""
     listings = list(listings)
     stream_ids = [x.id for x in listings if isinstance(x, SideStream)]
@@ -298,7 +286,7 @@ def refresh_many(session, listings, ended: bool = False) -> None:
     session.flush()
     engine.note_changes(session, stream_ids, need_ids)
     if has_request_context():
-        _run_after_response(stream_ids, need_ids, ended)
+        _refresh_later(stream_ids, need_ids, ended)
     else:
         _refresh_changed(session, stream_ids, need_ids, ended)
 
@@ -542,13 +530,3 @@ def ideas_for_streams(session, streams, viewer, language: str, top: int = 5) -> 
     return dict(out)
 
 
-def run_full_refresh(app) -> None:
-    """The full refresh in a context and transactions of its own (after a response)."""
-    with app.app_context(), writing():
-        try:
-            refresh_all(db.session)
-        except Exception:
-            db.session.rollback()
-            log.exception("full refresh of the matches stopped; run it again to resume")
-        finally:
-            db.session.remove()

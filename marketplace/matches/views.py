@@ -1,7 +1,7 @@
 """Matches on listing pages, pairing ideas of a stream, and the refresh a broker can ask for."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, after_this_request, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -98,12 +98,8 @@ def stream_matches(stream_id: int):
 def refresh():
     if not current_user.is_broker:
         raise Forbidden(_("Only brokers can rank every listing again."))
-    app = current_app._get_current_object()
+    from ..jobs import enqueue
 
-    @after_this_request
-    def _when_sent(response):
-        response.call_on_close(lambda: services.run_full_refresh(app))
-        return response
-
+    enqueue("refresh_all_matches")
     flash(_("Every listing is being ranked again; the matches are renewed in a few minutes."), "success")
     return redirect(url_for("main.index"))

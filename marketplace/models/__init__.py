@@ -9,6 +9,7 @@ from .message import DealMessage
 from .match_mark import MatchMark
 from .notification_setting import NOTIFICATION_KINDS, DigestEntry, NotificationSetting
 from .import_job import ImportJob
+from .job import JOB_STATES, Job
 from .invitation import INVITABLE_ROLES, Invitation
 from .list_of_waste import WasteCode, WasteHeading
 from .match import Match
@@ -38,7 +39,7 @@ __all__ = [
     "NotificationSetting",
     "ApiToken", "TOKEN_SCOPES",
     "AuditEvent", "INVITABLE_ROLES", "Invitation", "VerificationDocument",
-    "ATTACHMENT_KINDS", "Attachment", "ImportJob",
+    "ATTACHMENT_KINDS", "Attachment", "ImportJob", "JOB_STATES", "Job",
     "APPLICATIONS", "Base", "CATEGORIES", "LEGAL_STATUSES", "Match", "MaterialNeed", "MeasuredValue",
     "Organisation", "OutboxMessage", "ROLES", "Requirement", "Review", "SideStream", "Site", "User",
     "WasteCode", "WasteHeading", "business_id_is_valid",

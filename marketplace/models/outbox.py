@@ -20,6 +20,10 @@ class OutboxMessage(Base):
     subject: orm.Mapped[str] = orm.mapped_column(sa.String(300))
     body: orm.Mapped[str] = orm.mapped_column(sa.Text)
     created_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow)
+    # Set in its own commit just before the hand-over to SMTP: a row with sending_at and
+    # no sent_at was perhaps delivered by a consumer that died, and is not sent again
+    # unless the admin says so (never two copies of one mail).
+    sending_at: orm.Mapped[datetime | None]
     sent_at: orm.Mapped[datetime | None]
     error: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
 

@@ -1,4 +1,4 @@
-"""``sivuvirta notifications digest``: the daily digest, run from cron."""
+"""``sivuvirta notifications digest``: the daily digest now (the jobs' consumer runs it daily)."""
 from __future__ import annotations
 
 import click
