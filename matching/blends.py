@@ -202,6 +202,7 @@ class Blend:
     best_single_eur_per_t: float | None
     values: dict = field(default_factory=dict)       # mixing limits' labels -> blend value
     summary: Reason | None = None
+    limits_unknown: int = 0                          # mixing limits a component has not analysed
 
     @property
     def stream_ids(self) -> list:
@@ -390,7 +391,7 @@ class BlendSearch:
                                    frame, mixtures[mix] if mix >= 0 else None, best_single, delivered, haul,
                                    price, cap, cap_why))
         # Verified blends first (every analysis the limits need), then the cheapest.
-        out.sort(key=lambda b_: (not b_.verified, round(b_.cost_eur_per_t, 2), b_.co2_kg_per_t))
+        out.sort(key=lambda b_: (b_.limits_unknown > 0, round(b_.cost_eur_per_t, 2), b_.co2_kg_per_t))
         return out[:top]
 
     def _rows(self, spec, cand, block):
@@ -485,11 +486,21 @@ class BlendSearch:
         # A component refused on its own counts only in a documented mixture.
         alive = (mix >= 0) | ~(liftable[I] | liftable[J])
         unverified = np.zeros(len(I), dtype=bool)
+        repairs = np.zeros(len(I), dtype=bool)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for row in rows:
                 ai, aj = row.coef[I], row.coef[J]
-                known = ~(np.isnan(ai) | np.isnan(aj))
+                ki, kj = ~np.isnan(ai), ~np.isnan(aj)
+                known = ki & kj
+                bi = ki & ((ai < row.lo - _EPS) | (ai > row.hi + _EPS))
+                bj = kj & ((aj < row.lo - _EPS) | (aj > row.hi + _EPS))
+                # A limit one component breaks cannot be shown met by mixing
+                # with a partner that has not analysed it.
+                alive &= ~((bi & ~kj) | (bj & ~ki))
+                # Not analysed by either, or by one that meets it: not
+                # imposed, the blend is unverified for it (as a single is).
                 unverified |= ~known
+                repairs |= known & (bi | bj)
                 d = ai - aj
                 up = np.abs(d) > _EPS
                 r_lo = (row.lo - aj) / d
@@ -499,9 +510,12 @@ class BlendSearch:
                 flat_ok = (aj >= row.lo - _EPS) & (aj <= row.hi + _EPS)
                 lo_ = np.where(up, lo_, np.where(flat_ok, -np.inf, np.inf))
                 hi_ = np.where(up, hi_, np.where(flat_ok, np.inf, -np.inf))
-                # A row a component has not analysed is not imposed (missing).
                 tlo = np.where(known, np.maximum(tlo, np.nan_to_num(lo_, nan=-np.inf)), tlo)
                 thi = np.where(known, np.minimum(thi, np.nan_to_num(hi_, nan=np.inf)), thi)
+        # A pair is a blend where mixing repairs a limit one component breaks,
+        # where neither stream offers the quantity alone, or where the
+        # knowledge documents the mixture; else the cheaper stream alone does.
+        alive &= repairs | (cap[I] < 1) | (cap[J] < 1) | (mix >= 0)
         ok = alive & (tlo <= thi + _EPS)
         if not ok.any():
             return []
@@ -564,7 +578,9 @@ class BlendSearch:
             return None
         best = float(res.fun)
         A2 = np.vstack([A_ub, c]) if A_ub is not None else c[None, :]
-        b2 = np.append(b_ub, best + COST_TIE_EUR) if b_ub is not None else np.array([best + COST_TIE_EUR])
+        # CO2 decides among shares of the same cost (to rounding), never at a higher cost.
+        face = best + 1e-7 * (1 + abs(best))
+        b2 = np.append(b_ub, face) if b_ub is not None else np.array([face])
         res2 = linprog(co2[members], A_ub=A2, b_ub=b2, A_eq=np.ones((1, k)), b_eq=[1.0],
                        bounds=bounds, method="highs")
         x = res2.x if res2.status == 0 else res.x
@@ -673,9 +689,11 @@ class BlendSearch:
             for (gi, lift), broken, unk, label in own_groups:
                 if unk[i] or (broken[i] and lift):
                     missing.add(label)
+        limits_unknown = 0
         for row in rows:
             if np.isnan(row.coef[members]).any():
                 missing.add(row.label)
+                limits_unknown += 1
         if mixture is not None:
             missing |= set(mixture.tests)
         missing = sorted(missing)
@@ -708,4 +726,4 @@ class BlendSearch:
         else:
             summary = Reason(R.BLEND_SUMMARY_FREE, {"parts": shares, "cost": cost})
         return Blend(need.id, parts, cost, co2, not missing, missing, binding, reasons, mixture,
-                     best_single, values, summary)
+                     best_single, values, summary, limits_unknown)
