@@ -711,7 +711,8 @@ class BlendSearch:
         for p in parts:
             reasons.append(p.line)
             if p.additive:
-                reasons.append(Reason(R.BLEND_ADDITIVE, {"share": p.share, **names[parts.index(p)]}))
+                reasons.append(Reason(R.BLEND_ADDITIVE, {"share": p.share, "threshold": self.k.additive_below,
+                                                          **names[parts.index(p)]}))
         if best_single is None:
             reasons.append(Reason(R.BLEND_NO_SINGLE, {}, True))
         else:

@@ -130,7 +130,7 @@ IDEA_NEEDS_NEARBY = N_("{count} posted needs for {application} within their dist
 # Blends (matching/blends.py): two or three streams mixed for one need.
 BLEND_PART = N_("{share} {material} ({stream}): {price} €/t + haulage {haul} €/t over {road_km} km = {cost} €/t delivered")
 BLEND_PART_NO_PRICE = N_("{share} {material} ({stream}): price not stated + haulage {haul} €/t over {road_km} km")
-BLEND_ADDITIVE = N_("{share} {material} is an additive (under 5 % of the blend), not a blend partner")
+BLEND_ADDITIVE = N_("{share} {material} is an additive (under {threshold} of the blend), not a blend partner")
 BLEND_ADDS = N_("adds {property}: {value} {unit} vs {other} {unit}")
 BLEND_DILUTES = N_("lowers {property}: {value} {unit} vs {other} {unit}")
 BLEND_CHEAPER_PART = N_("lowers the delivered cost: {cost} €/t vs {other_cost} €/t")
@@ -165,7 +165,7 @@ PROPERTY_PARAMS = ("property", "keys", "skey")
 NUMBER_STYLE = {"road_km": "integer", "co2": "integer", "limit_km": "integer", "count": "integer",
                 "cost": "money", "price": "money", "haul": "money", "saving": "money",
                 "single": "money", "other_cost": "money", "quantity": "compact", "wanted": "compact",
-                "similarity": "share", "confidence": "share", "share": "share",
+                "similarity": "share", "confidence": "share", "share": "share", "threshold": "share",
                 "ap": "integer", "np": "integer"}
 
 

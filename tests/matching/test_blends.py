@@ -211,8 +211,9 @@ def test_finnish_rendering():
     tr = Translations.load(str(mo), ["fi"], "messages")
     d = bl[0].to_dict(tr.gettext, "fi")
     text = json.dumps(d, ensure_ascii=False)
-    assert "lisää CaO" in text and "38 p-%" in text or "lisää CaO: 38" in text
-    assert "€/t" in text and "," in d["components"][0]["line"]
+    assert "lisää CaO: 38 wt%, toisessa 4 wt%" in text
+    assert "perille toimitettuna" in d["summary"] and "seuraava vaihe: laboratorion koeseos" in d["reasons"]
+    assert any("," in c["line"] for c in d["components"])   # 5,00 €/t
 
 
 def test_batch_command_puts_blends_beside_matches(tmp_path):
