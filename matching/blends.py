@@ -281,8 +281,10 @@ class BlendSearch:
         self.top = top
 
     # ---------------------------------------------------------------- public
-    def for_need(self, need, top: int | None = None) -> list:
-        """Blends for one need (a fitted need's id, or a Need), cheapest first."""
+    def for_need(self, need, top: int | None = None, exclude=()) -> list:
+        """Blends for one need (a fitted need's id, or a Need), cheapest first.
+        ``exclude``: stream ids that take no part (streams replaced or removed
+        since the fit)."""
         m = self.m
         if isinstance(need, str):
             need = m._need(need)
@@ -290,6 +292,9 @@ class BlendSearch:
         cand, gc = m._candidates(need, False)
         if len(cand) < 2 or top <= 0:
             return []
+        if exclude:
+            keep = ~np.isin(m.table_.ids[cand], list(exclude))
+            cand, gc = cand[keep], gc[keep]
         return self._search(need, cand, gc, top)
 
     def all(self, needs=None, top: int | None = None) -> dict:
