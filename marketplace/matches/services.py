@@ -184,7 +184,11 @@ def _write_blends(session, blends: dict) -> None:
                     adds=[_reason_record(r) for r in p.adds]))
             session.add(row)
     session.flush()
-    _forget_loaded(session, (Blend, BlendPart))
+    # Pages read the rows again (the deletes above bypassed the identity map); expunging
+    # a blend expunges its parts.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, (Blend, BlendPart)) and obj in session:
+            session.expunge(obj)
 
 
 def _needs_blending(session, stream_ids) -> set[str]:
