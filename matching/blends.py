@@ -377,7 +377,9 @@ class BlendSearch:
         pool = self._pool(eligible, delivered, best_single, rows)
         found = self._pairs(pool, rows, delivered, co2, cap, liftable, mixtures, role_masks, best_single)
         results = []
-        for (i, j), mix in found[:top * 2]:
+        # The closed form already ranks the pairs; linprog solves the few that are shown
+        # (two spare for those the final ordering by verification moves).
+        for (i, j), mix in found[:top + 2]:
             sol = self._solve([i, j], rows, delivered, co2, cap, mixtures[mix] if mix >= 0 else None,
                               role_masks[mix] if mix >= 0 else None)
             if sol is not None:
@@ -515,8 +517,9 @@ class BlendSearch:
                 flat_ok = (aj >= row.lo - _EPS) & (aj <= row.hi + _EPS)
                 lo_ = np.where(up, lo_, np.where(flat_ok, -np.inf, np.inf))
                 hi_ = np.where(up, hi_, np.where(flat_ok, np.inf, -np.inf))
-                tlo = np.where(known, np.maximum(tlo, np.nan_to_num(lo_, nan=-np.inf)), tlo)
-                thi = np.where(known, np.minimum(thi, np.nan_to_num(hi_, nan=np.inf)), thi)
+                # fmax/fmin ignore the NaN of 0/0 (a flat row inside its bounds).
+                tlo = np.where(known, np.fmax(tlo, lo_), tlo)
+                thi = np.where(known, np.fmin(thi, hi_), thi)
         # A pair is a blend where mixing repairs a limit one component breaks,
         # where neither stream offers the quantity alone, or where the
         # knowledge documents the mixture; else the cheaper stream alone does.
@@ -582,6 +585,10 @@ class BlendSearch:
         if res.status != 0:
             return None
         best = float(res.fun)
+        if k == 2 and abs(c[0] - c[1]) > COST_TIE_EUR:
+            # Two components at different costs: the optimum is a unique vertex.
+            x = res.x
+            return x, float(c @ x), float(co2[members] @ x)
         A2 = np.vstack([A_ub, c]) if A_ub is not None else c[None, :]
         # CO2 decides among shares of the same cost (to rounding), never at a higher cost.
         face = best + 1e-7 * (1 + abs(best))
