@@ -76,6 +76,10 @@ POOL_PER_ROW = 20
 #: Pool of the triple search.
 POOL_TRIPLE = 12
 _EPS = 1e-9
+#: Mixing rows are tightened by this (relative) for the solver, whose primal
+#: feasibility tolerance is 1e-7; a limit within 10x that counts as binding.
+TIGHTEN = 5e-7
+BINDING_TOL = 1e-5
 
 
 # ----------------------------------------------------------------- knowledge
@@ -568,16 +572,29 @@ class BlendSearch:
         if any(lo > hi + _EPS for lo, hi in bounds):
             return None
         A, ub = [], []
+        repairs = any(cap[i] < 1 for i in members) or mixture is not None
         for row in rows:
             v = row.coef[members]
-            if np.isnan(v).any():
+            known = ~np.isnan(v)
+            broken = known & ((v < row.lo - _EPS) | (v > row.hi + _EPS))
+            if not known.all():
+                # A limit one member breaks cannot be shown met with a member that
+                # has not analysed it; one nobody breaks is a missing analysis.
+                if broken.any():
+                    return None
                 continue
+            repairs |= bool(broken.any())
+            # Tightened by the solver's feasibility tolerance, so that the blend meets
+            # the limit as written, not within 1e-7 of it.
             if np.isfinite(row.hi):
                 A.append(v)
-                ub.append(row.hi)
+                ub.append(row.hi - TIGHTEN * (1 + abs(row.hi)))
             if np.isfinite(row.lo):
                 A.append(-v)
-                ub.append(-row.lo)
+                ub.append(-(row.lo + TIGHTEN * (1 + abs(row.lo))))
+        if not repairs:
+            # Mixing repairs nothing: the cheaper member alone does as well.
+            return None
         A_ub = np.array(A) if A else None
         b_ub = np.array(ub) if ub else None
         c = delivered[members]
@@ -652,8 +669,8 @@ class BlendSearch:
             if row.label != "price":
                 values[row.label] = shown_val
             if binding is None and row.label != "price":
-                at_lo = np.isfinite(row.lo) and abs(blend_val - row.lo) <= 1e-6 * (1 + abs(row.lo))
-                at_hi = np.isfinite(row.hi) and abs(blend_val - row.hi) <= 1e-6 * (1 + abs(row.hi))
+                at_lo = np.isfinite(row.lo) and abs(blend_val - row.lo) <= BINDING_TOL * (1 + abs(row.lo))
+                at_hi = np.isfinite(row.hi) and abs(blend_val - row.hi) <= BINDING_TOL * (1 + abs(row.hi))
                 if at_lo or at_hi:
                     # A ratio's lower row is A - lo x B >= 0: its limit is the group's lo.
                     lim = row.glo if at_lo else row.ghi
@@ -682,7 +699,7 @@ class BlendSearch:
                                                                 "other_cost": other}, True))
         if binding is None:
             for pos, i in enumerate(members):
-                if cap_why[i] is not None and abs(x[pos] - cap[i]) <= 1e-6:
+                if cap_why[i] is not None and abs(x[pos] - cap[i]) <= BINDING_TOL:
                     binding = Reason(R.BLEND_BINDING_SHARE, {**names[pos], "share": float(cap[i]),
                                                              "why": cap_why[i]})
                     break

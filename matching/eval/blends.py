@@ -68,7 +68,8 @@ def check_blend(m: Matcher, need, blend, streams: dict) -> list:
             if dens:
                 den = float(np.dot(shares, dens))
                 v = v / den if den > 0 else float("inf")
-            if (term.lo is not None and v < term.lo - 1e-6) or (term.hi is not None and v > term.hi + 1e-6):
+            tol = 1e-9 * (1 + abs(v))   # rounding of the sums, not a tolerance on the limit
+            if (term.lo is not None and v < term.lo - tol) or (term.hi is not None and v > term.hi + tol):
                 out.append(f"blend {term.label} {v:.4g} outside {term.lo}..{term.hi}")
             continue
         for p, row in zip(blend.parts, rows):

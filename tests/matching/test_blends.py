@@ -43,9 +43,10 @@ def test_linear_properties_mix_by_mass_fraction_and_cost_is_minimised():
     shares = {p.stream_id: p.share for p in b.parts}
     assert sum(shares.values()) == pytest.approx(1)
     # Cheapest: as little of the dear stream as CaO >= 15 allows: (15 - 4) / (40 - 4).
-    assert shares["HIGH"] == pytest.approx(11 / 36, abs=1e-6)
-    assert b.values["CaO"] == pytest.approx(15, abs=1e-6)
-    assert b.cost_eur_per_t == pytest.approx(5 * (25 / 36) + 20 * (11 / 36), abs=1e-6)
+    # (The solver's rows are tightened by 5e-7 relative so the limit holds as written.)
+    assert shares["HIGH"] == pytest.approx(11 / 36, abs=1e-5)
+    assert 15 <= b.values["CaO"] <= 15 + 1e-4
+    assert b.cost_eur_per_t == pytest.approx(5 * (25 / 36) + 20 * (11 / 36), abs=1e-4)
     assert "CaO" in str(b.binding)
     assert b.best_single_eur_per_t is None and b.cheaper_than_single
 
@@ -116,7 +117,7 @@ def test_quantity_offered_caps_a_share():
     low = ash("LOW", 4, 5, q=100000, material_type="fbc_peat_ash")
     _, bl = blends_of([low, ash("HIGH", 60, 1, material_type="ggbs", q=2500)], need)
     parts = {p.stream_id: p for p in bl[0].parts}
-    assert parts["HIGH"].share == pytest.approx(0.25, abs=1e-6)
+    assert parts["HIGH"].share == pytest.approx(0.25, abs=1e-5)
     assert "quantity" in str(bl[0].binding)
 
 
@@ -127,7 +128,7 @@ def test_ratio_requirement_mixes_as_a_ratio_of_sums():
     _, bl = blends_of([low, high], need)
     x = {p.stream_id: p.share for p in bl[0].parts}
     ratio = (5 * x["LOW"] + 45 * x["HIGH"]) / (50 * x["LOW"] + 30 * x["HIGH"])
-    assert ratio == pytest.approx(0.5, abs=1e-6)
+    assert 0.5 <= ratio <= 0.5 + 1e-5
 
 
 def test_hazardous_or_acid_forming_components_are_never_mixed_in():
