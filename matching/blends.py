@@ -363,7 +363,11 @@ class BlendSearch:
         mixtures = self._mixtures_for(ctx.uses_of) + (self._mixtures_for(ctx.application)
                                                       if ctx.uses_of != ctx.application else [])
         types = m.mtype_sure_[cand]
-        type_keys = np.array(m.types_ + [None], dtype=object)[types]
+        all_types = m.types_ + [None]
+
+        def of_types(keys):
+            """Candidates whose type (read with confidence) is one of ``keys``."""
+            return np.array([k in keys for k in all_types], dtype=bool)[types]
         # Share caps: quantity offered against the buyer's minimum, documented limits.
         cap = np.full(n, 1.0)
         cap_why = np.full(n, None, dtype=object)
@@ -374,10 +378,10 @@ class BlendSearch:
             cap = np.minimum(cap, qcap)
         for lim in self.k.limits:
             if lim.application in (ctx.application, ctx.uses_of):
-                hit = np.array([k in lim.types for k in type_keys]) & (cap > lim.max)
+                hit = of_types(lim.types) & (cap > lim.max)
                 cap = np.where(hit, lim.max, cap)
                 cap_why = np.where(hit, R.BLEND_WHY_LIMIT, cap_why)
-        role_masks = [[np.array([k in role.types for k in type_keys]) for role in mx.roles] for mx in mixtures]
+        role_masks = [[of_types(role.types) for role in mx.roles] for mx in mixtures]
         pool = self._pool(eligible, delivered, best_single, rows)
         found = self._pairs(pool, rows, delivered, co2, cap, liftable, mixtures, role_masks, best_single)
         results = []
