@@ -1,12 +1,15 @@
 """Command line: ``python -m matching rank|ideas|evaluate``.
 
-rank --input BATCH.json [--top K] [--include-infeasible]
-    prints JSON valid against matches.schema.json (every need has a key).
+rank --input BATCH.json [--top K] [--include-infeasible] [--blends [--components 2|3]]
+    prints JSON valid against matches.schema.json (every need has a key);
+    with --blends also a "blends" key beside "matches": need id -> blends
+    (see docs/matching.md, Blends); the match format is unchanged.
 ideas --input BATCH.json --stream ID [--top K]
     prints pairing ideas for one stream as JSON.
 evaluate [--marks FILE]
     prints nDCG@5, precision@5 and the share of infeasible suggestions in the
-    top 5 on the labelled set (plus broker marks when given).
+    top 5 on the labelled set (plus broker marks when given), and the blend
+    cases of matching/eval/blends.json under "blends".
 Invalid input: exit status 2, one message per problem on stderr.
 """
 from __future__ import annotations
@@ -33,6 +36,8 @@ def main(argv=None) -> int:
     r.add_argument("--input", required=True)
     r.add_argument("--top", type=int, default=10)
     r.add_argument("--include-infeasible", action="store_true")
+    r.add_argument("--blends", action="store_true", help="also blends of two (or three) streams per need")
+    r.add_argument("--components", type=int, choices=(2, 3), default=2, help="largest blend (with --blends)")
     i = sub.add_parser("ideas", help="pairing ideas for one stream")
     i.add_argument("--input", required=True)
     i.add_argument("--stream", required=True)
@@ -49,6 +54,10 @@ def main(argv=None) -> int:
             m = Matcher().fit(streams, needs)
             out = {"matches": {nid: [x.to_contract() for x in ms]
                                for nid, ms in m.rank_all(args.top, args.include_infeasible).items()}}
+            if args.blends:
+                from .blends import BlendSearch
+                found = BlendSearch(m, components=args.components).all(top=args.top)
+                out["blends"] = {nid: [b.to_dict() for b in bs] for nid, bs in found.items()}
         elif args.cmd == "ideas":
             streams, needs = validate_batch(_load(args.input))
             m = Matcher().fit(streams, needs)
@@ -58,7 +67,9 @@ def main(argv=None) -> int:
                    "ideas": [x.to_dict() for x in m.pairing_ideas(args.stream, args.top)]}
         else:
             from .eval.evaluate import evaluate
+            from .eval.blends import evaluate_blends
             out = evaluate(marks=args.marks)
+            out["blends"] = evaluate_blends()
     except ContractError as exc:
         for msg in exc.messages:
             print(msg, file=sys.stderr)

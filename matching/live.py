@@ -237,5 +237,13 @@ class LiveMatcher:
             return {}
         return self._matcher_of(stream_ids, with_needs=False).pairing_ideas_many(stream_ids, top=top)
 
+    def blends(self, need_ids, top=3, components=2) -> dict:
+        """{need id: blends} for current needs, over the base's streams (the
+        streams replaced or removed since its fit take no part; a stream changed
+        since joins blends at the next compaction or full refresh)."""
+        from .blends import BlendSearch
+        search = BlendSearch(self.base, components=components, top=top)
+        return {nid: search.for_need(self.needs[nid], exclude=self.dead) for nid in need_ids if nid in self.needs}
+
 
 __all__ = ["LiveMatcher", "table_rows", "concat_tables", "COMPACT_AT"]

@@ -818,7 +818,7 @@ class Matcher:
         miss = np.zeros(n, dtype=bool)
         tech = np.zeros(n, dtype=np.int32)
         msum, mcnt = np.zeros(n), np.zeros(n)
-        Vm = None
+        Vm = OKm = known = APm = None
         cat = t.category[rows]
         if spec:
             c = self._compiled(spec)
@@ -906,7 +906,11 @@ class Matcher:
         w = self.weights_
         static = w["margin"] * margin + w["profile"] * profile + w["category"] * category
         ref = self.profile_ref_.get(application)
-        return {"Vm": Vm, "feasible": feas, "missing": miss, "tech": tech,
+        # Per rule group (rows x groups), for the blend search: the value is
+        # within the bounds, is known (an analysis, or below detection for a
+        # maximum), and the rule applies to the row (None: to every row).
+        return {"Vm": Vm, "ok_m": OKm, "known_m": known, "applies_m": APm,
+                "feasible": feas, "missing": miss, "tech": tech,
                 "margin": margin, "profile": profile, "category": category, "static": static,
                 "ref": ref[rows] if ref is not None else None}
 

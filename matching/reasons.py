@@ -128,6 +128,28 @@ IDEA_FEASIBLE = N_("could serve {application}: no rule of this use is broken by 
 IDEA_INFEASIBLE = N_("not suitable for {application} as analysed")
 IDEA_NEEDS_NEARBY = N_("{count} posted needs for {application} within their distance limit")
 
+# Blends (matching/blends.py): two or three streams mixed for one need.
+BLEND_PART = N_("{share} {material} ({stream}): {price} €/t + haulage {haul} €/t over {road_km} km = {cost} €/t delivered")
+BLEND_PART_NO_PRICE = N_("{share} {material} ({stream}): price not stated + haulage {haul} €/t over {road_km} km")
+BLEND_ADDITIVE = N_("{share} {material} is an additive (under {threshold} of the blend), not a blend partner")
+BLEND_ADDS = N_("adds {property}: {value} {unit} vs {other} {unit}")
+BLEND_DILUTES = N_("lowers {property}: {value} {unit} vs {other} {unit}")
+BLEND_CHEAPER_PART = N_("lowers the delivered cost: {cost} €/t vs {other_cost} €/t")
+BLEND_BINDING = N_("binding: {property} of the blend {value} {unit}, limit {limit} {unit}")
+BLEND_BINDING_SHARE = N_("binding: the share of {material}, at most {share} ({why})")
+BLEND_WHY_MIXTURE = N_("documented mixture")
+BLEND_WHY_QUANTITY = N_("quantity offered")
+BLEND_WHY_LIMIT = N_("documented limit for this use")
+BLEND_DOCUMENTED = N_("documented mixture for {application}: {mixture}")
+BLEND_UNDOCUMENTED = N_("no documented mixture of these materials for {application}: each component meets the use's rules on its own")
+BLEND_CHEAPER = N_("{saving} €/t cheaper delivered than the best analysed single stream ({single} €/t)")
+BLEND_NO_SINGLE = N_("no single stream is known to meet this need: none meets every limit with the analyses given")
+BLEND_MIXED_LINEARLY = N_("{property} mixes by mass: {value} {unit} in the blend")
+BLEND_MISSING = N_("analyses still missing: {keys}")
+BLEND_TRIAL_MIX = N_("next step: a trial mix by a laboratory")
+BLEND_SUMMARY = N_("{parts}: {cost} €/t delivered; {binding}")
+BLEND_SUMMARY_FREE = N_("{parts}: {cost} €/t delivered")
+
 #: What was not stated, for CONTEXT_STRICTER.
 CONTEXT_WHAT = {"structure": N_("structure"), "structure_use": N_("use of the structure"),
                 "product_class": N_("land use")}
@@ -142,8 +164,9 @@ PROPERTY_PARAMS = ("property", "keys", "skey")
 #: (tonnages: 1,8 milj.), share (0..1 as a percentage); others get up to 4
 #: significant digits.
 NUMBER_STYLE = {"road_km": "integer", "co2": "integer", "limit_km": "integer", "count": "integer",
-                "cost": "money", "price": "money", "quantity": "compact", "wanted": "compact",
-                "similarity": "share", "confidence": "share", "share": "share",
+                "cost": "money", "price": "money", "haul": "money", "saving": "money",
+                "single": "money", "other_cost": "money", "quantity": "compact", "wanted": "compact",
+                "similarity": "share", "confidence": "share", "share": "share", "threshold": "share",
                 "ap": "integer", "np": "integer"}
 
 

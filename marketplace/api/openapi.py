@@ -65,6 +65,7 @@ TEXT = {
     "stream_matches": _l("Matches of a side stream (its owner and brokers)"),
     "need_matches": _l("Matches of a material need (its owner and brokers)"),
     "stream_ideas": _l("Pairing ideas of a side stream: uses it could serve"),
+    "need_blends": _l("Blends of two or three side streams for a need, cheapest delivered first"),
     "batch_import": _l("Import side streams and needs, all or nothing"),
     "waste_code_list": _l("Search the European List of Waste in Finnish and English"),
     "waste_code_read": _l("One entry of the European List of Waste"),
@@ -204,6 +205,42 @@ def schemas() -> dict:
     }
     out["PairingIdeaList"] = {"type": "object", "required": ["items"], "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/PairingIdea"}}}}
+    out["BlendComponent"] = {
+        "type": "object",
+        "required": ["stream_id", "title", "share", "additive", "price_eur_per_t", "road_km",
+                     "transport_cost_eur_per_t", "delivered_cost_eur_per_t", "why"],
+        "properties": {
+            "stream_id": {"type": "string"}, "title": {"type": "string"},
+            "share": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "additive": {"type": "boolean", "description": "Under 5 % of the blend: an additive."},
+            "price_eur_per_t": {"type": ["number", "null"]},
+            "road_km": {"type": "number", "description": "Rounded to 10 km where the owner is hidden."},
+            "transport_cost_eur_per_t": {"type": "number"},
+            "delivered_cost_eur_per_t": {"type": "number"},
+            "why": {"type": "array", "items": {"type": "string"}},
+            "organisation": {"type": "string", "description": "Only where the owner is revealed to you."},
+        },
+    }
+    out["Blend"] = {
+        "type": "object",
+        "required": ["need_id", "cost_eur_per_t", "co2_kg_per_t", "no_single_stream", "documented_mixture",
+                     "verified", "details_hidden", "components"],
+        "properties": {
+            "need_id": {"type": "string"},
+            "cost_eur_per_t": {"type": "number"}, "co2_kg_per_t": {"type": "number"},
+            "no_single_stream": {"type": "boolean",
+                                 "description": "No analysed single stream meets the need; otherwise the blend is "
+                                                "cheaper delivered than the best one."},
+            "documented_mixture": {"type": ["string", "null"]},
+            "verified": {"type": "boolean"}, "details_hidden": {"type": "boolean"},
+            "components": {"type": "array", "items": {"$ref": "#/components/schemas/BlendComponent"}},
+            "binding": {"type": ["string", "null"]},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "missing": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    out["BlendList"] = {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Blend"}}}}
     out["WasteCode"] = {
         "type": "object", "required": ["code", "display_code", "hazardous", "chapter", "subchapter", "title", "title_en"],
         "properties": {
@@ -482,6 +519,15 @@ def _listing_paths(plural: str, kind: str, record: str, read: str, page: str) ->
                     "responses": {"200": _json("#/components/schemas/MatchList"), **_errors(400, 401, 403, 404, 429)}},
         },
     }
+    if kind == "need":
+        paths[f"/{plural}/{{listing_id}}/blends"] = {
+            "parameters": [LISTING_ID],
+            "get": {"operationId": "need_blends", "summary": str(TEXT["need_blends"]),
+                    "parameters": [_param("limit", "At most this many, 1 to 3 (default 3).",
+                                          {"type": "integer", "minimum": 1, "maximum": 3})],
+                    "responses": {"200": _json("#/components/schemas/BlendList"),
+                                  **_errors(400, 401, 403, 404, 429)}},
+        }
     if kind == "stream":
         paths[f"/{plural}/{{listing_id}}/pairing-ideas"] = {
             "parameters": [LISTING_ID],

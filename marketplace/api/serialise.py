@@ -101,6 +101,40 @@ def idea_item(idea, stream, viewer) -> dict:
     }
 
 
+def blend_item(view, need) -> dict:
+    """One blend of ``need`` (a BlendView from matches.services): each stream's share and
+    haulage as the reader may see them (a hidden stream's distance rounded, its cost from
+    the rounded distance), the blend's delivered cost from those numbers."""
+    item = {
+        "need_id": str(need.id),
+        "cost_eur_per_t": round(view.cost_eur_per_t, 2),
+        "co2_kg_per_t": round(view.co2_kg_per_t, 1),
+        "no_single_stream": view.no_single,
+        "documented_mixture": view.blend.mixture,
+        "verified": bool(view.blend.verified),
+        "details_hidden": view.details_hidden,
+        "components": [],
+    }
+    for part in view.parts:
+        comp = {
+            "stream_id": str(part.stream.id), "title": part.stream.title,
+            "share": round(part.part.share, 4), "additive": bool(part.part.additive),
+            "price_eur_per_t": part.part.price_eur_per_t,
+            "road_km": round(part.transport.road_km, 1),
+            "transport_cost_eur_per_t": round(part.transport.cost_eur_per_t, 2),
+            "delivered_cost_eur_per_t": round(part.delivered_eur_per_t, 2),
+            "why": [text for text, _kind in part.adds],
+        }
+        if part.organisation_name is not None:
+            comp["organisation"] = part.organisation_name
+        item["components"].append(comp)
+    if not view.details_hidden:
+        item["binding"] = view.binding
+        item["reasons"] = [text for text, _kind in view.reasons]
+        item["missing"] = view.missing
+    return item
+
+
 def waste_code_body(entry, language: str) -> dict:
     return {
         "code": entry.code,

@@ -19,7 +19,7 @@ from . import auth, search, writes
 from .importing import BatchInvalid, import_document
 from .problems import api_problem, unauthorized
 from .serialise import (
-    idea_item, listing_body, match_item, need_body, provider_body, service_body, stream_body, waste_code_body,
+    blend_item, idea_item, listing_body, match_item, need_body, provider_body, service_body, stream_body, waste_code_body,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -312,6 +312,16 @@ def stream_ideas(listing_id: int):
     ideas = matches.pairing_ideas(db.session, stream, viewer(), g.get("language", "fi"),
                                   top=_limit("top", 5, 10))
     return jsonify({"items": [idea_item(idea, stream, viewer()) for idea in ideas]})
+
+
+@bp.get("/needs/<int:listing_id>/blends")
+def need_blends(listing_id: int):
+    need = _load(MaterialNeed, listing_id)
+    refused = _require_match_reader(need)
+    if refused is not None:
+        return refused
+    views = matches.blends_for_need(db.session, need, viewer(), limit=_limit("limit", 3, 3))
+    return jsonify({"items": [blend_item(view, need) for view in views]})
 
 
 # -- providers and their services ------------------------------------------------------

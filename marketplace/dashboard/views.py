@@ -65,7 +65,7 @@ def _page() -> int:
 @bp.get("/")
 def index():
     from ..deals import services as deal_services
-    from ..matches.services import ideas_for_streams
+    from ..matches.services import blends_for_dashboard, ideas_for_streams
 
     form = PairingFilterForm(request.args, organisations=services.organisations())
     status = 200
@@ -94,6 +94,7 @@ def index():
         mark_form=MarkForm(formdata=None), year=utcnow().year,
         deal_name=lambda deal: deal_services.deal_name(deal, current_user),
         match_summary=match_services.render_summary,
+        blends=blends_for_dashboard(db.session, current_user),
     ), status
 
 

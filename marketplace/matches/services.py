@@ -19,10 +19,11 @@ from sqlalchemy import orm
 
 import matching
 import matching.live
+import matching.weights
 
 from .. import redaction
 from ..db import db
-from ..models import ListingChange, MaterialNeed, Match, MatchRefresh, PairingIdea, SideStream
+from ..models import Blend, BlendPart, ListingChange, MaterialNeed, Match, MatchRefresh, PairingIdea, SideStream
 from ..models.base import utcnow
 from ..models.listing import SEARCHABLE_STATUSES, _is_broker
 from . import engine
@@ -39,6 +40,8 @@ TOP_PER_STREAM = 10
 TOP_PER_LISTING = TOP_PER_NEED
 # Pairing ideas kept for each stream (the ideas page shows them all, the dashboard three).
 IDEAS_PER_STREAM = 8
+# Blends kept for each need (matching/blends.py).
+BLENDS_PER_NEED = 3
 # A full refresh commits after this many needs, and this many streams.
 NEEDS_PER_CHUNK = 1000
 STREAMS_PER_CHUNK = 2000
@@ -162,6 +165,46 @@ def _write_ideas(session, ideas: dict) -> None:
     _forget_loaded(session, (PairingIdea,))
 
 
+def _write_blends(session, blends: dict) -> None:
+    """Replace the stored blends of these needs ({need id: engine blends})."""
+    for chunk in _chunks(blends):
+        session.execute(sa.delete(Blend).where(Blend.need_id.in_([int(n) for n in chunk])))
+    now = utcnow()
+    for need_id, found in blends.items():
+        for position, b in enumerate(found):
+            row = Blend(need_id=int(need_id), position=position, part_count=len(b.parts),
+                        cost_eur_per_t=float(b.cost_eur_per_t), co2_kg_per_t=float(b.co2_kg_per_t),
+                        cheaper_than_single=bool(b.cheaper_than_single), verified=bool(b.verified),
+                        mixture=b.documented.id if b.documented else None,
+                        binding=_reason_record(b.binding) if b.binding else None,
+                        reasons=[_reason_record(r) for r in b.reasons], missing=list(b.missing),
+                        computed_at=now)
+            for i, p in enumerate(b.parts):
+                row.parts.append(BlendPart(
+                    side_stream_id=int(p.stream_id), position=i, share=float(p.share), additive=bool(p.additive),
+                    price_eur_per_t=p.price_eur_per_t, distance_km=float(p.road_km) / matching.weights.DETOUR_FACTOR,
+                    road_km=float(p.road_km), transport_cost_eur_per_t=float(p.transport_cost_eur_per_t),
+                    transport_co2_kg_per_t=float(p.transport_co2_kg_per_t),
+                    adds=[_reason_record(r) for r in p.adds]))
+            session.add(row)
+    session.flush()
+    # Pages read the rows again (the deletes above bypassed the identity map); expunging
+    # a blend expunges its parts.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, (Blend, BlendPart)) and obj in session:
+            session.expunge(obj)
+
+
+def _needs_blending(session, stream_ids) -> set[str]:
+    """Needs whose stored blends hold any of these streams."""
+    out = set()
+    for chunk in _chunks(stream_ids):
+        out |= {str(n) for n in session.scalars(
+            sa.select(Blend.need_id).join(BlendPart, BlendPart.blend_id == Blend.id)
+            .where(BlendPart.side_stream_id.in_([int(s) for s in chunk])).distinct())}
+    return out
+
+
 def _stored_lists(session, side: str, owners) -> dict:
     """{owner id: [(score, counterpart id)]} of the stored lists on one side."""
     owner_col, other_col, flag, _, _ = _SIDES[side]
@@ -210,6 +253,7 @@ def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
         sa.select(Match.need_id).where(Match.side_stream_id.in_([int(s) for s in chunk]), Match.for_need))}
     was_in_streams = {str(s) for chunk in _chunks(needs) for s in session.scalars(
         sa.select(Match.side_stream_id).where(Match.need_id.in_([int(n) for n in chunk]), Match.for_stream))}
+    blending = _needs_blending(session, streams)
     for chunk in _chunks(gone_streams):
         session.execute(sa.delete(Match).where(Match.side_stream_id.in_(chunk)))
         session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.in_(chunk)))
@@ -243,6 +287,8 @@ def refresh_listings(session, stream_ids=(), need_ids=()) -> int:
     _write_lists(session, "stream", stream_lists)
     if alive_streams:
         _write_ideas(session, live.pairing_ideas(sorted(alive_streams), top=IDEAS_PER_STREAM))
+    # Blends of the needs ranked in full and of those whose blends held a changed stream.
+    _write_blends(session, live.blends(sorted((full_needs | blending) & set(live.needs)), top=BLENDS_PER_NEED))
     session.flush()
     return len(need_lists) + len(stream_lists)
 
@@ -324,12 +370,15 @@ def refresh_all(session, progress=None, commit=None) -> int:
         session.execute(sa.delete(Match).where(
             sa.or_(Match.side_stream_id.not_in(stream_ids), Match.need_id.not_in(need_ids))))
         session.execute(sa.delete(PairingIdea).where(PairingIdea.side_stream_id.not_in(stream_ids)))
+        gone = sa.select(BlendPart.blend_id).where(BlendPart.side_stream_id.not_in(stream_ids))
+        session.execute(sa.delete(Blend).where(sa.or_(Blend.need_id.not_in(need_ids), Blend.id.in_(gone))))
     if run.phase == "needs":
         ids = [int(n) for n in live.needs]
         run.total = len(ids)
         for chunk in _chunks(sorted(i for i in ids if i > run.last_id), NEEDS_PER_CHUNK):
             ranked = live.base.rank_all(top=TOP_PER_NEED, needs=[live.needs[str(i)] for i in chunk])
             _write_lists(session, "need", {int(n): found for n, found in ranked.items()})
+            _write_blends(session, live.blends([str(i) for i in chunk], top=BLENDS_PER_NEED))
             _advance(session, run, chunk, commit, progress)
         _next_phase(session, run, "streams", len(live.stream_ids()), commit)
     if run.phase == "streams":
@@ -529,4 +578,121 @@ def ideas_for_streams(session, streams, viewer, language: str, top: int = 5) -> 
         ))
     return dict(out)
 
+
+# -- reading blends -----------------------------------------------------------
+
+# Stored reasons of a blend that carry distances or costs: the page computes those
+# from the parts through the redaction instead of showing the engine's exact text.
+_BLEND_NUMBER_TEMPLATES = (matching.reasons.BLEND_PART, matching.reasons.BLEND_PART_NO_PRICE,
+                           matching.reasons.BLEND_CHEAPER, matching.reasons.BLEND_SUMMARY,
+                           matching.reasons.BLEND_SUMMARY_FREE)
+
+
+@dataclass
+class BlendPartView:
+    part: BlendPart
+    stream: SideStream
+    organisation_name: str | None
+    transport: redaction.Transport
+    delivered_eur_per_t: float
+    adds: list[tuple[str, str]]
+
+    @property
+    def share_pct(self) -> int:
+        return round(self.part.share * 100)
+
+
+@dataclass
+class BlendView:
+    """A stored blend as one reader may see it: each part's haulage through
+    ``redaction.transport`` (a hidden stream's distance rounded, its cost and CO2 from the
+    rounded distance), and the blend's cost and CO2 computed from those numbers."""
+
+    blend: Blend
+    parts: list[BlendPartView]
+    cost_eur_per_t: float
+    co2_kg_per_t: float
+    reasons: list[tuple[str, str]]
+    binding: str | None
+    details_hidden: bool = False
+
+    @property
+    def missing(self) -> list[str]:
+        return list(self.blend.missing)
+
+    @property
+    def no_single(self) -> bool:
+        """No analysed single stream meets the need (else the blend is cheaper than the best)."""
+        return any(r.get("template") == matching.reasons.BLEND_NO_SINGLE for r in self.blend.reasons)
+
+
+def present_blend(blend: Blend, viewer) -> BlendView:
+    parts = []
+    for p in blend.parts:
+        stream = p.side_stream
+        reveals = redaction.owner_shown(stream, viewer)
+        numbers = redaction.transport(p, reveals)
+        parts.append(BlendPartView(
+            part=p, stream=stream, organisation_name=stream.organisation.name if reveals else None,
+            transport=numbers, delivered_eur_per_t=(p.price_eur_per_t or 0.0) + numbers.cost_eur_per_t,
+            adds=[render_reason(r) for r in p.adds] if stream.shows_details_to(viewer) else []))
+    # The blend's values come from its streams' analyses: shown only where every stream's are.
+    details = all(p.side_stream.shows_details_to(viewer) for p in blend.parts)
+    return BlendView(
+        blend=blend, parts=parts,
+        cost_eur_per_t=sum(v.part.share * v.delivered_eur_per_t for v in parts),
+        co2_kg_per_t=sum(v.part.share * v.transport.co2_kg_per_t for v in parts),
+        reasons=[render_reason(r) for r in blend.reasons
+                 if r.get("template") not in _BLEND_NUMBER_TEMPLATES] if details else [],
+        binding=render_reason(blend.binding)[0] if blend.binding and details else None,
+        details_hidden=not details)
+
+
+def blends_for_need(session, need: MaterialNeed, viewer, limit: int = BLENDS_PER_NEED) -> list[BlendView]:
+    """A need's stored blends for its owner and the brokers, cheapest first; a blend is
+    left out when one of its streams is gone, no longer published or not visible to the
+    reader (half a blend is no blend)."""
+    if not can_see_matches(need, viewer):
+        return []
+    rows = session.scalars(
+        sa.select(Blend).where(Blend.need_id == need.id).order_by(Blend.position, Blend.id)
+        .options(orm.selectinload(Blend.parts).selectinload(BlendPart.side_stream)
+                 .selectinload(SideStream.organisation)))
+    out = []
+    for b in rows:
+        streams = [p.side_stream for p in b.parts]
+        if len(streams) != b.part_count or any(
+                s.status not in SEARCHABLE_STATUSES or not s.is_visible_to(viewer) for s in streams):
+            continue
+        out.append(present_blend(b, viewer))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def get_blend(session, blend_id: int) -> Blend | None:
+    return session.get(Blend, blend_id)
+
+
+def blends_for_dashboard(session, viewer, limit: int = 5) -> list[tuple[MaterialNeed, BlendView]]:
+    """The best blend of the published needs that have one, newest first, for the
+    brokers' dashboard (each through the same visibility and redaction as the need's page)."""
+    if not _is_broker(viewer):
+        return []
+    rows = session.scalars(
+        sa.select(Blend).join(MaterialNeed, MaterialNeed.id == Blend.need_id)
+        .where(Blend.position == 0, MaterialNeed.status.in_(SEARCHABLE_STATUSES))
+        .order_by(Blend.computed_at.desc(), Blend.id.desc()).limit(limit * 4)
+        .options(orm.selectinload(Blend.parts).selectinload(BlendPart.side_stream)
+                 .selectinload(SideStream.organisation)))
+    out = []
+    for b in rows:
+        streams = [p.side_stream for p in b.parts]
+        if not b.need.is_visible_to(viewer) or len(streams) != b.part_count or any(
+                s.status not in SEARCHABLE_STATUSES or not s.is_visible_to(viewer) for s in streams):
+            continue
+        out.append((b.need, present_blend(b, viewer)))
+        if len(out) >= limit:
+            break
+    return out
 

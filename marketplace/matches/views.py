@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import db
-from ..errors import Forbidden
+from ..errors import DomainError, Forbidden
 from ..models import MaterialNeed, SideStream
 from ..paging import page_count, page_number
 from ..deals import services as deal_services
@@ -74,8 +74,9 @@ def _match_page(listing, kind: str):
     total = services.count_matches(db.session, listing, current_user)
     views = _with_deals(services.matches_for_listing(db.session, listing, current_user, limit=MATCHES_PER_PAGE,
                                                      offset=(page - 1) * MATCHES_PER_PAGE))
+    blends = services.blends_for_need(db.session, listing, current_user) if kind == "need" and page == 1 else []
     return render_template("matches/listing.html", listing=listing, kind=kind, views=views, page=page,
-                           pages=page_count(total, MATCHES_PER_PAGE), total=total)
+                           pages=page_count(total, MATCHES_PER_PAGE), total=total, blends=blends)
 
 
 @bp.get("/needs/<need:need_id>")
@@ -91,6 +92,39 @@ def stream_matches(stream_id: int):
     stream = _listing_for_matches(SideStream, stream_id,
                                   _("Matches are shown to the stream's owner and the brokers."))
     return _match_page(stream, "stream")
+
+
+@bp.post("/blends/<int:blend_id>/deals")
+@login_required
+def blend_deals(blend_id: int):
+    """A broker opens a deal with each seller of a blend, in one transaction: each deal
+    pairs one stream with the need, its tonnage the stream's share of the buyer's
+    quantity, its note naming the blend."""
+    if not current_user.is_broker:
+        raise Forbidden(_("Only a broker opens deals from a blend."))
+    blend = services.get_blend(db.session, blend_id)
+    if blend is None or not blend.need.is_visible_to(current_user):
+        abort(404)
+    views = services.blends_for_need(db.session, blend.need, current_user, limit=services.BLENDS_PER_NEED)
+    view = next((v for v in views if v.blend.id == blend.id), None)
+    if view is None:
+        abort(404)
+    need = blend.need
+    shares = ", ".join(f"{p.share_pct} % {p.stream.title}" for p in view.parts)
+    note = _("Part of a blend for this need: %(shares)s.", shares=shares)
+    deals = []
+    try:
+        for p in view.parts:
+            tonnes = round(need.quantity_t_per_year * p.part.share, 1) if need.quantity_t_per_year else None
+            deals.append(deal_services.open_deal(current_user, p.stream, need, tonnes_per_year=tonnes, note=note))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("matches.need_matches", need_id=need.id))
+    db.session.commit()
+    flash(_("Deals are open with %(count)s sellers of the blend. The parties have been told.", count=len(deals)),
+          "success")
+    return redirect(url_for("deals.detail", deal_id=deals[0].id))
 
 
 @bp.post("/refresh")

@@ -16,6 +16,7 @@ from .match import Match
 from .listing_change import CHANGE_KINDS, ListingChange
 from .match_refresh import REFRESH_PHASES, MatchRefresh
 from .pairing_idea import PairingIdea
+from .blend import Blend, BlendPart
 from .material_need import APPLICATIONS, MaterialNeed, Requirement
 from .organisation import Organisation, Review, Site, business_id_is_valid
 from .outbox import OutboxMessage
@@ -47,5 +48,5 @@ __all__ = [
     "ServiceProvider", "REQUEST_STATES", "ServiceRequest", "ServiceRequestMessage",
     "CLOSING_REASONS", "FREQUENCIES", "LegalEvidenceCheck", "ListingClosure", "ListingReminder",
     "PERMIT_KINDS", "Permit", "SEARCH_KINDS", "SavedSearch", "SavedSearchHit", "TransferDocument",
-    "CHANGE_KINDS", "ListingChange", "REFRESH_PHASES", "MatchRefresh", "PairingIdea", "UserSession",
+    "CHANGE_KINDS", "ListingChange", "REFRESH_PHASES", "MatchRefresh", "PairingIdea", "UserSession", "Blend", "BlendPart",
 ]

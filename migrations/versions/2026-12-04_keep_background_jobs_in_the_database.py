@@ -1,7 +1,7 @@
 """Keep background jobs in the database and mark mail being handed to SMTP
 
 Revision ID: 7d3f1a9c2e55
-Revises: 5b0c7e2a9d41
+Revises: 9e3f1c6a2b57
 Create Date: 2026-12-04 22:00:00
 
 The task queue (Huey) carries only job ids; the job rows are what the admin sees and
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '7d3f1a9c2e55'
-down_revision = '5b0c7e2a9d41'
+down_revision = '9e3f1c6a2b57'
 branch_labels = None
 depends_on = None
 

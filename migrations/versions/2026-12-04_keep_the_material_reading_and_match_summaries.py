@@ -1,7 +1,7 @@
 """Keep what a stream was read as and the one-line summary of each match
 
 Revision ID: 9e3f1c6a2b57
-Revises: 5b0c7e2a9d41
+Revises: 7d3f9a1c4e52
 Create Date: 2026-12-04 22:10:00
 
 A side stream keeps the material type the recogniser read from its text, code, category
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '9e3f1c6a2b57'
-down_revision = '5b0c7e2a9d41'
+down_revision = '7d3f9a1c4e52'
 branch_labels = None
 depends_on = None
 

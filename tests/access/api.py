@@ -54,6 +54,7 @@ RULES = [
     Rule("api.stream_matches", lambda w: _stream(w) + "/matches", expect=MATCH_READERS),
     Rule("api.need_matches", lambda w: _need(w) + "/matches", expect=MATCH_READERS),
     Rule("api.stream_ideas", lambda w: _stream(w) + "/pairing-ideas", expect=MATCH_READERS),
+    Rule("api.need_blends", lambda w: _need(w) + "/blends", expect=MATCH_READERS),
     # providers and services: tests/access/providers.py makes provider_b (verified) and
     # provider_hidden (of the unverified organisation); its deletions run after these rules
     Rule("api.service_list", lambda w: "/api/v1/services?kind=analysis_leaching&near=Kemi&radius_km=500",
