@@ -1333,6 +1333,25 @@ class Matcher:
         ev = self._evaluate(need, cand, gc, prefilter=not include_infeasible)
         return self._matches(ev, self._select(ev, top, include_infeasible))
 
+    def rank_refused_for(self, need: Need, checks, top=None) -> list:
+        """Streams in the need's reach that any of the named checks (``Check.name``)
+        refuses, best first (the order rank_streams gives the infeasible ones), the
+        first ``top`` or all. Decided on the checks' arrays: match objects (and, when
+        read, their reasons) are built only for these streams, not for every stream
+        the need cannot take for other reasons."""
+        cand, gc = self._candidates(need, True)
+        ev = self._evaluate(need, cand, gc, prefilter=False)
+        refused = np.zeros(len(ev.cand), dtype=bool)
+        for check, bad, _unknown, _soft in ev.checks:
+            if check.name in checks:
+                refused |= bad
+        idx = np.flatnonzero(refused)
+        if len(idx) == 0:
+            return []
+        ids = self.table_.ids[ev.cand[idx]].astype(str)
+        idx = idx[np.lexsort((ids, -ev.score[idx]))]
+        return self._matches(ev, idx if top is None else idx[:top])
+
     def rank_needs(self, stream_id, top=10, include_infeasible=False) -> list:
         """Best needs for one stream. Loops over the needs whose distance cap
         reaches the stream (needs are few; streams are many)."""

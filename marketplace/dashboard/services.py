@@ -21,6 +21,10 @@ from ..models.listing import SEARCHABLE_STATUSES
 # A deal with no event for this many days waits for someone.
 STALE_DEAL_DAYS = 14
 PAIRINGS_PER_PAGE = 50
+# The pairings under the filters are counted up to this many; past it the dashboard says
+# "more than" (a count of every stored pairing joined with both listings grows with the
+# site: a million rows at 100 000 streams).
+PAIRINGS_COUNTED = 1000
 # Rows of the dashboard's other tables (organisations waiting, deals waiting): the oldest first.
 WAITING_ROWS = 20
 
@@ -41,8 +45,10 @@ class PairingFilters:
 
 
 def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: int = 0) -> tuple[list[Match], int]:
-    """Stored matches of listings still on offer, best first, under the filters; and how
-    many there are in all. ``municipality`` is either listing's place."""
+    """Stored matches of listings still on offer, newest first then best, under the
+    filters; and how many there are, counted up to ``PAIRINGS_COUNTED + 1`` (more means
+    "more than PAIRINGS_COUNTED"). ``municipality`` is either listing's place. The page
+    is read along the index ix_match_newest, so a page costs its rows, not the table."""
     query = (
         sa.select(Match)
         .join(SideStream, SideStream.id == Match.side_stream_id)
@@ -64,7 +70,8 @@ def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: in
         query = query.where(Match.score >= filters.min_score)
     if filters.since is not None:
         query = query.where(Match.first_seen_at >= datetime.combine(filters.since, datetime.min.time()))
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    counted = query.with_only_columns(Match.id).limit(PAIRINGS_COUNTED + 1).subquery()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(counted))
     rows = db.session.scalars(
         query.order_by(Match.first_seen_at.desc(), Match.score.desc(), Match.id)
         .limit(limit).offset(offset)
