@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache, partial, cached_property
 
 import numpy as np
 from scipy.sparse import diags, vstack
@@ -106,20 +106,23 @@ class Term:
     materials: tuple | None = None     # material type keys
     regime: str | None = None          # fertiliser regime: 'EU' or 'national'
     kind: str = "requirement"          # requirement, legal, standard, technical
+    # label, unit, act and cited are read for every pair a reason is built for (millions
+    # in a full refresh): computed once per term (cached_property writes the instance's
+    # __dict__, which a frozen dataclass allows).
 
     @property
     def scoped(self) -> bool:
         return bool(self.categories or self.statuses or self.materials)
 
-    @property
+    @cached_property
     def label(self) -> str:
         return _label(self.keys, self.per)
 
-    @property
+    @cached_property
     def unit(self) -> str:
         return "" if self.per is not None else V.unit_of_expression(self.keys)
 
-    @property
+    @cached_property
     def act(self) -> str | None:
         """Short name of the law or standard a rule cites, for collapsed lines."""
         if not self.source or self.kind == "technical":
@@ -127,7 +130,7 @@ class Term:
         hit = _ACT.search(self.source)
         return hit.group(0) if hit else None
 
-    @property
+    @cached_property
     def cited(self) -> str | None:
         """The source shown with a reason: a law or standard, never a rule of thumb."""
         return None if self.kind == "technical" else self.source
