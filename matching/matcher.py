@@ -8,6 +8,7 @@ top K returned.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial, cached_property
@@ -110,7 +111,7 @@ class Term:
     # in a full refresh): computed once per term (cached_property writes the instance's
     # __dict__, which a frozen dataclass allows).
 
-    @property
+    @cached_property
     def scoped(self) -> bool:
         return bool(self.categories or self.statuses or self.materials)
 
@@ -1151,9 +1152,9 @@ class Matcher:
             v = float("nan") if gi is None else float(ev.Vm[brow, gi])
             col = t.column(term.keys[0]) if len(term.keys) == 1 and term.per is None else None
             weak = t.weak is not None and col is not None and bool(t.weak[row, col])
-            if np.isnan(v) or weak:
+            if math.isnan(v) or weak:
                 d = float(t.below[row, col]) if (t.below is not None and col is not None) else float("nan")
-                if not np.isnan(d) and term.lo is None and term.hi is not None and d <= term.hi:
+                if not math.isnan(d) and term.lo is None and term.hi is not None and d <= term.hi:
                     if term.act:
                         passed.setdefault(term.act, []).append((0.0, term.label))
                     else:
@@ -1167,7 +1168,7 @@ class Matcher:
                     regime_missing.setdefault(term.regime, set()).update(keys)
                     continue
                 missing.update(keys)
-                if not np.isnan(d):
+                if not math.isnan(d):
                     out.append(line("missing", Reason(R.REQ_BELOW_DETECTION_UNSURE, {
                         "property": term.label, "detection": d, "unit": term.unit,
                         "limit": term.hi if term.hi is not None else term.lo}, None, term.cited)))
