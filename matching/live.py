@@ -161,6 +161,15 @@ class LiveMatcher:
             found += self.delta.rank_streams_for(need, top=size, include_infeasible=include_infeasible)
         return sorted(found, key=_order)[:size]
 
+    def refused_streams(self, need: Need, checks, top=None) -> list:
+        """Streams the named checks refuse the need, base and delta merged, best first
+        (Matcher.rank_refused_for)."""
+        found = [m for m in self.base.rank_refused_for(need, checks) if m.stream_id not in self.dead]
+        if self.delta is not None:
+            found += self.delta.rank_refused_for(need, checks)
+        found.sort(key=_order)
+        return found if top is None else found[:top]
+
     def _needs_in_reach(self, lat, lon) -> list:
         """Current needs whose distance cap reaches any of the points."""
         if self._reach is None:

@@ -8,9 +8,10 @@ top K returned.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache, partial, cached_property
 
 import numpy as np
 from scipy.sparse import diags, vstack
@@ -107,20 +108,23 @@ class Term:
     except_materials: tuple | None = None   # material type keys the rule does not apply to
     regime: str | None = None          # fertiliser regime: 'EU' or 'national'
     kind: str = "requirement"          # requirement, legal, standard, technical
+    # label, unit, act and cited are read for every pair a reason is built for (millions
+    # in a full refresh): computed once per term (cached_property writes the instance's
+    # __dict__, which a frozen dataclass allows).
 
-    @property
+    @cached_property
     def scoped(self) -> bool:
         return bool(self.categories or self.statuses or self.materials or self.except_materials)
 
-    @property
+    @cached_property
     def label(self) -> str:
         return _label(self.keys, self.per)
 
-    @property
+    @cached_property
     def unit(self) -> str:
         return "" if self.per is not None else V.unit_of_expression(self.keys)
 
-    @property
+    @cached_property
     def act(self) -> str | None:
         """Short name of the law or standard a rule cites, for collapsed lines."""
         if not self.source or self.kind == "technical":
@@ -128,7 +132,7 @@ class Term:
         hit = _ACT.search(self.source)
         return hit.group(0) if hit else None
 
-    @property
+    @cached_property
     def cited(self) -> str | None:
         """The source shown with a reason: a law or standard, never a rule of thumb."""
         return None if self.kind == "technical" else self.source
@@ -1186,9 +1190,9 @@ class Matcher:
             v = float("nan") if gi is None else float(ev.Vm[brow, gi])
             col = t.column(term.keys[0]) if len(term.keys) == 1 and term.per is None else None
             weak = t.weak is not None and col is not None and bool(t.weak[row, col])
-            if np.isnan(v) or weak:
+            if math.isnan(v) or weak:
                 d = float(t.below[row, col]) if (t.below is not None and col is not None) else float("nan")
-                if not np.isnan(d) and term.lo is None and term.hi is not None and d <= term.hi:
+                if not math.isnan(d) and term.lo is None and term.hi is not None and d <= term.hi:
                     if term.act:
                         passed.setdefault(term.act, []).append((0.0, term.label))
                     else:
@@ -1202,7 +1206,7 @@ class Matcher:
                     regime_missing.setdefault(term.regime, set()).update(keys)
                     continue
                 missing.update(keys)
-                if not np.isnan(d):
+                if not math.isnan(d):
                     out.append(line("missing", Reason(R.REQ_BELOW_DETECTION_UNSURE, {
                         "property": term.label, "detection": d, "unit": term.unit,
                         "limit": term.hi if term.hi is not None else term.lo}, None, term.cited)))
@@ -1370,6 +1374,25 @@ class Matcher:
             gc = _arc_km(np.sqrt((d * d).sum(axis=1)))
         ev = self._evaluate(need, cand, gc, prefilter=not include_infeasible)
         return self._matches(ev, self._select(ev, top, include_infeasible))
+
+    def rank_refused_for(self, need: Need, checks, top=None) -> list:
+        """Streams in the need's reach that any of the named checks (``Check.name``)
+        refuses, best first (the order rank_streams gives the infeasible ones), the
+        first ``top`` or all. Decided on the checks' arrays: match objects (and, when
+        read, their reasons) are built only for these streams, not for every stream
+        the need cannot take for other reasons."""
+        cand, gc = self._candidates(need, True)
+        ev = self._evaluate(need, cand, gc, prefilter=False)
+        refused = np.zeros(len(ev.cand), dtype=bool)
+        for check, bad, _unknown, _soft in ev.checks:
+            if check.name in checks:
+                refused |= bad
+        idx = np.flatnonzero(refused)
+        if len(idx) == 0:
+            return []
+        ids = self.table_.ids[ev.cand[idx]].astype(str)
+        idx = idx[np.lexsort((ids, -ev.score[idx]))]
+        return self._matches(ev, idx if top is None else idx[:top])
 
     def rank_needs(self, stream_id, top=10, include_infeasible=False) -> list:
         """Best needs for one stream. Loops over the needs whose distance cap

@@ -19,6 +19,9 @@ from ..models import SideStream
 
 LEGAL_TEMPLATES = (R.WASTE_NOT_ACCEPTED, R.WASTE_CODE_NOT_PERMITTED, R.WASTE_CODE_UNKNOWN,
                    R.HAZARDOUS_NOT_PERMITTED, R.SCOPE_NOT_LISTED)
+# The checks (matching/checks.py) whose refusals give those reasons: only the streams one
+# of them refuses have their reasons built, not every stream the need cannot take.
+LEGAL_CHECKS = frozenset({"legal_status", "hazardous", "scope"})
 
 
 @dataclass
@@ -36,15 +39,12 @@ def refused_by_law(session, need, viewer, today: date | None = None, limit: int 
     if not needs:
         return []
     if today is None or today == date.today():
-        ranked = engine.current(session).rank_streams(needs[0], top=None, include_infeasible=True)
+        ranked = engine.current(session).refused_streams(needs[0], LEGAL_CHECKS)
     else:
         streams = engine_streams(session, today=today)
-        ranked = matching.Matcher().fit(streams, needs).rank_streams(
-            str(need.id), top=len(streams), include_infeasible=True) if streams else []
+        ranked = matching.Matcher().fit(streams, needs).rank_refused_for(needs[0], LEGAL_CHECKS) if streams else []
     refused = []
     for match in ranked:
-        if match.feasible:
-            continue
         legal = [r for r in match.reasons if r.template in LEGAL_TEMPLATES and r.ok is False]
         if legal:
             refused.append((int(match.stream_id), [r.render(gettext) for r in legal]))

@@ -85,7 +85,8 @@ def index():
     activities, target = services.activities_this_year()
     return render_template(
         "dashboard/index.html", form=form, rows=rows, total=total, page=page,
-        pages=max(1, -(-total // services.PAIRINGS_PER_PAGE)), marks=marks,
+        pages=max(1, -(-min(total, services.PAIRINGS_COUNTED) // services.PAIRINGS_PER_PAGE)), marks=marks,
+        more_than=services.PAIRINGS_COUNTED if total > services.PAIRINGS_COUNTED else None,
         unmatched=unmatched, ideas=ideas, analysed=analysed,
         pending=services.pending_organisations(limit=services.WAITING_ROWS), verification_url=verification_url,
         stale=deal_services.stale_deals(services.STALE_DEAL_DAYS, limit=services.WAITING_ROWS),

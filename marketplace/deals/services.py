@@ -334,5 +334,7 @@ def stale_deals(days: int, limit: int | None = None) -> list[Deal]:
         .where(Deal.state.not_in(CLOSED_STATES),
                sa.or_(Deal.state == "proposed", Deal.last_event_at < cutoff))
         .order_by(Deal.last_event_at).limit(limit)
-        .options(orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer))
+        # The dashboard names each deal by its listings: loaded with the deals, not one by one.
+        .options(orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer),
+                 orm.selectinload(Deal.side_stream), orm.selectinload(Deal.need))
     ))

@@ -85,18 +85,21 @@ _SIDES = {
 }
 
 
-def _write_lists(session, side: str, lists: dict) -> None:
+def _write_lists(session, side: str, lists: dict, fresh_since=None) -> None:
     """Make ``lists`` ({owner id: entries}) the lists of their owners on one side. An entry
     is an engine Match (its values are written) or the id of a counterpart whose stored
     row is kept as it is. Rows that leave a list lose its flag, and go when neither
-    side keeps them."""
+    side keeps them. ``fresh_since``: rows computed since then were written by the same
+    engine (the full refresh's other phase), so their values, reasons included, are not
+    built again."""
     owner_col, other_col, flag, other_flag, other_of = _SIDES[side]
-    existing = defaultdict(dict)     # owner: {other: (row id, kept by the other side)}
+    existing = defaultdict(dict)     # owner: {other: (row id, kept by the other side, fresh)}
     for chunk in _chunks(lists):
-        for row_id, owner, other, kept in session.execute(
-            sa.select(Match.id, owner_col, other_col, getattr(Match, other_flag)).where(owner_col.in_(chunk))
+        for row_id, owner, other, kept, computed_at in session.execute(
+            sa.select(Match.id, owner_col, other_col, getattr(Match, other_flag), Match.computed_at)
+            .where(owner_col.in_(chunk))
         ):
-            existing[owner][other] = (row_id, kept)
+            existing[owner][other] = (row_id, kept, fresh_since is not None and computed_at >= fresh_since)
     now = utcnow()
     inserts, updates, deletes = [], [], []
     for owner, entries in lists.items():
@@ -105,18 +108,20 @@ def _write_lists(session, side: str, lists: dict) -> None:
         for entry in entries:
             if isinstance(entry, matching.Match):
                 other = int(getattr(entry, other_of))
-                values = {**_values(entry, now), flag: True}
                 row = rows.get(other)
                 if row is None:
                     pair = {owner_col.key: owner, other_col.key: other}
-                    inserts.append({**values, **pair, other_flag: False, "first_seen_at": now})
+                    inserts.append({**_values(entry, now), flag: True, **pair, other_flag: False,
+                                    "first_seen_at": now})
+                elif row[2]:
+                    updates.append({"id": row[0], flag: True})
                 else:
-                    updates.append({"id": row[0], **values})
+                    updates.append({"id": row[0], **_values(entry, now), flag: True})
             else:
                 other = int(entry)
                 updates.append({"id": rows[other][0], flag: True})
             wanted.add(other)
-        for other, (row_id, kept) in rows.items():
+        for other, (row_id, kept, _fresh) in rows.items():
             if other in wanted:
                 continue
             if kept:
@@ -365,6 +370,7 @@ def refresh_all(session, progress=None, commit=None) -> int:
     # A fresh fit on every listing: the nightly refresh also renews the vocabulary.
     live = matching.live.LiveMatcher(engine_streams(session), engine_needs(session))
     engine.adopt(session, live)
+    fitted_at = utcnow()
     if run.phase == "needs" and run.last_id == 0:
         stream_ids, need_ids = sa.select(SideStream.id).where(_matchable(SideStream)),             sa.select(MaterialNeed.id).where(_matchable(MaterialNeed))
         session.execute(sa.delete(Match).where(
@@ -385,7 +391,7 @@ def refresh_all(session, progress=None, commit=None) -> int:
         ids = sorted(int(s) for s in live.stream_ids())
         for chunk in _chunks([i for i in ids if i > run.last_id], STREAMS_PER_CHUNK):
             ranked = live.rank_needs([str(i) for i in chunk], top=TOP_PER_STREAM)
-            _write_lists(session, "stream", {int(s): found for s, found in ranked.items()})
+            _write_lists(session, "stream", {int(s): found for s, found in ranked.items()}, fresh_since=fitted_at)
             _advance(session, run, chunk, commit, progress)
         _next_phase(session, run, "ideas", len(ids), commit)
     if run.phase == "ideas":

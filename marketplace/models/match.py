@@ -55,3 +55,13 @@ class Match(Base):
 
     def __repr__(self) -> str:
         return f"<Match stream={self.side_stream_id} need={self.need_id} score={self.score:.2f}>"
+
+
+# The broker dashboard's order (newest pairings first, then the best): its page is read
+# along this index instead of sorting every stored pairing.
+sa.Index("ix_match_newest", Match.first_seen_at.desc(), Match.score.desc(), Match.id)
+# A listing's match list, best first (its pages, the API): without these PostgreSQL may
+# walk ix_match_score in order and filter for the listing, reading every row for a
+# listing with few matches.
+sa.Index("ix_match_stream_best", Match.side_stream_id, Match.score.desc(), Match.id)
+sa.Index("ix_match_need_best", Match.need_id, Match.score.desc(), Match.id)

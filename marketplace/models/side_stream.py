@@ -33,6 +33,8 @@ class SideStream(ListingMixin, Base):
             name="availability_window_ordered",
         ),
         sa.UniqueConstraint("organisation_id", "external_ref", name="uq_side_stream_external_ref"),
+        # the dashboard's newest streams nobody pairs with: walked newest first, not sorted
+        sa.Index("ix_side_stream_created_at", "created_at"),
         # searches frame hidden listings by their approximate place (listings.search)
         sa.Index("ix_side_stream_approx_lat_approx_lon", "approx_lat", "approx_lon"),
     )

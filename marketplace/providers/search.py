@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import orm
 
@@ -119,8 +120,11 @@ def distance_m(column, lat: float, lon: float):
 def nearest_site_distances(lat: float, lon: float, km: float | None = None):
     """A subquery: each organisation's distance in metres to its nearest site from (lat, lon),
     only organisations with a site within ``km`` when given."""
+    # Only the sites of providers' organisations: the search joins on them, and every other
+    # organisation's sites (hundreds of sellers and buyers) would be measured for nothing.
     query = (sa.select(Site.organisation_id.label("organisation_id"),
                        sa.func.min(distance_m(Site.location, lat, lon)).label("distance_m"))
+             .where(Site.organisation_id.in_(sa.select(ServiceProvider.organisation_id)))
              .group_by(Site.organisation_id))
     if km is not None:
         query = query.where(within_clause(Site, lat, lon, km))
@@ -188,7 +192,9 @@ class ServicePage:
 
 
 def search(f: ServiceFilters, user, *, paged: bool = True, limit: int | None = None,
-           published_only: bool = False, page_size: int = PAGE_SIZE) -> ServicePage:
+           published_only: bool = False, page_size: int = PAGE_SIZE, counted: bool = True) -> ServicePage:
+    """``counted`` False (an unpaged list that does not show its total): no count query,
+    ``total`` is the number of rows read."""
     where = conditions(f, user, published_only)
     distance = nearest = None
     if f.point:
@@ -202,7 +208,7 @@ def search(f: ServiceFilters, user, *, paged: bool = True, limit: int | None = N
         join = nearest.c.organisation_id == ServiceProvider.organisation_id
         query = query.join(nearest, join) if f.km is not None else query.outerjoin(nearest, join)
     query = query.where(*where)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) if paged or counted else 0
     sort = f.effective_sort
     if sort == "distance" and distance is not None:
         query = query.order_by(distance.is_(None), distance, ProviderService.lead_time_days, ProviderService.id)
@@ -221,6 +227,8 @@ def search(f: ServiceFilters, user, *, paged: bool = True, limit: int | None = N
     rows = db.session.execute(query).unique().all()
     items = [(row[0], (row[1] / 1000.0 if row[1] is not None else None) if distance is not None else None)
              for row in rows]
+    if not (paged or counted):
+        total = len(items)
     return ServicePage(items=items, total=total, page=page, pages=pages)
 
 
@@ -255,9 +263,26 @@ def providers_for_missing(stream, keys, per_kind: int = 3) -> list[GapSuggestion
         for name in vocabulary.kinds_measuring(key):
             by_kind.setdefault(name, []).append(key)
     suggestions = []
+    offered = _kinds_offered()
     for name, kind_keys in sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0])):
-        f = ServiceFilters(kind=name, point=(stream.lat, stream.lon), sort="distance")
-        page = search(f, None, paged=False, limit=per_kind, published_only=True)
-        suggestions.append(GapSuggestion(kind=name, keys=kind_keys,
-                                         offers=[Offer(service, km) for service, km in page.items]))
+        offers = []
+        if name in offered:
+            f = ServiceFilters(kind=name, point=(stream.lat, stream.lon), sort="distance")
+            page = search(f, None, paged=False, limit=per_kind, published_only=True, counted=False)
+            offers = [Offer(service, km) for service, km in page.items]
+        suggestions.append(GapSuggestion(kind=name, keys=kind_keys, offers=offers))
     return suggestions
+
+
+def _kinds_offered() -> set[str]:
+    """The kinds of analysis some published provider offers, read once per request: a
+    page of match cards asks for providers card by card, and a kind nobody offers needs
+    no distance query."""
+    offered = g.get("provider_kinds_offered") if has_request_context() else None
+    if offered is None:
+        offered = set(db.session.scalars(
+            sa.select(ProviderService.kind).join(ServiceProvider, ProviderService.provider_id == ServiceProvider.id)
+            .where(ServiceProvider.visible_to_clause(None)).distinct()))
+        if has_request_context():
+            g.provider_kinds_offered = offered
+    return offered
