@@ -218,6 +218,51 @@ def open_deal(user, stream: SideStream, need: MaterialNeed, *, tonnes_per_year: 
     return deal
 
 
+def open_deal_from_enquiry(user, enquiry) -> Deal:
+    """Open a deal on what an enquiry is about: its listing and, when the enquirer named one,
+    their own listing of the other kind. Terms are left empty: they are filled in when known.
+    A broker opens it on an accepted introduction request (and introduces the parties at
+    once); on an enquiry either side opens it, and the other side accepts it as usual."""
+    stream = enquiry.side_stream or enquiry.own_stream
+    need = enquiry.need or enquiry.own_need
+    if enquiry.side_stream_id is not None:
+        supplier_id, buyer_id = enquiry.owner_org_id, enquiry.sender_org_id
+    else:
+        supplier_id, buyer_id = enquiry.sender_org_id, enquiry.owner_org_id
+    if stream is not None and need is not None:
+        existing = open_deal_for_pair(stream.id, need.id)
+        if existing is not None:
+            raise Conflict(_("A deal on this pairing is already open."))
+    match = None
+    if stream is not None and need is not None:
+        match = db.session.scalar(
+            sa.select(Match).where(Match.side_stream_id == stream.id, Match.need_id == need.id))
+    listing = enquiry.listing
+    now = utcnow()
+    deal = Deal(
+        side_stream_id=getattr(stream, "id", None), need_id=getattr(need, "id", None),
+        supplier_id=supplier_id, buyer_id=buyer_id,
+        broker_id=user.id if user.is_broker else None, opened_by_id=user.id, state="proposed",
+        title=(f"{stream.title if stream else ''} → {need.title if need else ''}")[:420],
+        # Without a listing on one side the deal counts as the listing's material put to
+        # 'other' use (the impact factors' fallback), until the terms say more.
+        category=stream.category if stream is not None else "other",
+        application=need.application if need is not None else "other",
+        place=(stream.place if stream is not None else listing.place) or "",
+        was_waste=bool(stream is not None and stream.legal_status == "waste"),
+        hazardous=bool(stream is not None and stream.is_hazardous),
+        match_score=match.score if match else None, road_km=match.road_km if match else None,
+        transport_co2_kg_per_t=match.transport_co2_kg_per_t if match else None,
+        created_at=now, last_event_at=now,
+    )
+    deal.events.append(DealEvent(actor_id=user.id, from_state=None, to_state="proposed",
+                                 note="", created_at=now))
+    db.session.add(deal)
+    db.session.flush()
+    signals.deal_opened.send(user, deal=deal)
+    return deal
+
+
 def _check_version(deal: Deal, version: int | None) -> None:
     if version is None or int(version) != deal.version:
         raise Conflict(conflict_message())
