@@ -40,9 +40,18 @@ class PairingFilters:
     since: date | None = None
 
 
-def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: int = 0) -> tuple[list[Match], int]:
-    """Stored matches of listings still on offer, best first, under the filters; and how
-    many there are in all. ``municipality`` is either listing's place."""
+# The columns the pairings table sorts by; best score first by default.
+PAIRING_SORTS = {
+    "stream": sa.func.lower(SideStream.title), "need": sa.func.lower(MaterialNeed.title),
+    "score": Match.score, "road_km": Match.road_km, "since": Match.first_seen_at,
+}
+
+
+def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: int = 0,
+             sort: str = "score", descending: bool = True) -> tuple[list[Match], int]:
+    """Stored matches of listings still on offer, under the filters, best first unless
+    sorted by another column; and how many there are in all. ``municipality`` is either
+    listing's place."""
     query = (
         sa.select(Match)
         .join(SideStream, SideStream.id == Match.side_stream_id)
@@ -66,12 +75,21 @@ def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: in
         query = query.where(Match.first_seen_at >= datetime.combine(filters.since, datetime.min.time()))
     count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
-        query.order_by(Match.first_seen_at.desc(), Match.score.desc(), Match.id)
+        query.order_by(_ordered(PAIRING_SORTS.get(sort, Match.score), descending),
+                       Match.score.desc(), Match.id)
         .limit(limit).offset(offset)
         .options(orm.selectinload(Match.side_stream).selectinload(SideStream.organisation),
                  orm.selectinload(Match.need).selectinload(MaterialNeed.organisation))
     )
     return list(rows), count or 0
+
+
+def _ordered(column, descending: bool):
+    return (column.desc() if descending else column.asc()).nulls_last()
+
+
+def pairing(stream_id: int, need_id: int) -> Match | None:
+    return db.session.scalar(sa.select(Match).where(Match.side_stream_id == stream_id, Match.need_id == need_id))
 
 
 def latest_marks(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], MatchMark]:
