@@ -275,6 +275,7 @@ def send_digests(now: datetime | None = None) -> dict:
         results = new_results(saved)
         if results:
             _record(saved, results, now)
+            signals.alert_matched.send(None, user=saved.user, saved=saved, listings=results)
             by_user[saved.user_id].append((saved, results))
             results_count += len(results)
     for user_id, sections in by_user.items():

@@ -5,5 +5,5 @@ from flask_babel import lazy_gettext as _l
 
 KIND_LABELS = {"enquiry": _l("Enquiry"), "introduction": _l("Introduction request")}
 STATE_LABELS = {
-    "open": _l("Open"), "accepted": _l("Accepted"), "declined": _l("Declined"), "deal": _l("Became a deal"),
+    "open": _l("Open"), "declined": _l("Declined"), "deal": _l("Became a deal"),
 }

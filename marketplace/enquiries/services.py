@@ -69,7 +69,7 @@ def can_view(user, enquiry: Enquiry) -> bool:
     if user.organisation_id == enquiry.sender_org_id:
         return True
     if user.organisation_id == enquiry.owner_org_id:
-        return enquiry.kind == "enquiry" or enquiry.state in ("accepted", "deal")
+        return enquiry.kind == "enquiry" or enquiry.state == "deal"
     return False
 
 
@@ -150,7 +150,7 @@ def _members(organisation_id: int) -> list[User]:
 def recipients_of(enquiry: Enquiry, actor) -> list[User]:
     """Everyone the enquiry concerns who may read it, the acting user excepted."""
     users = _members(enquiry.sender_org_id)
-    if enquiry.kind == "enquiry" or enquiry.state in ("accepted", "deal"):
+    if enquiry.kind == "enquiry" or enquiry.state == "deal":
         users += _members(enquiry.owner_org_id)
     if enquiry.kind == "introduction":
         decided = db.session.get(User, enquiry.decided_by_id) if enquiry.decided_by_id else None
@@ -310,7 +310,7 @@ def _query_for(user):
     return query.where(sa.or_(
         Enquiry.sender_org_id == org,
         sa.and_(Enquiry.owner_org_id == org,
-                sa.or_(Enquiry.kind == "enquiry", Enquiry.state.in_(("accepted", "deal"))))))
+                sa.or_(Enquiry.kind == "enquiry", Enquiry.state == "deal"))))
 
 
 def count_for(user) -> int:

@@ -129,7 +129,7 @@ def _render_detail(enquiry, status=200, reply_form=None, decision_form=None):
         listing_link=listing_url(listing) if listing is not None and listing.is_visible_to(current_user) else None,
         reply_form=reply_form or ReplyForm(formdata=None),
         decision_form=decision_form or DecisionForm(formdata=None),
-        can_reply=enquiry.state in ("open", "accepted"),
+        can_reply=enquiry.state == "open",
         can_decide=services.can_decide(current_user, enquiry),
         can_make_deal=services.can_make_deal(current_user, enquiry),
     ), status

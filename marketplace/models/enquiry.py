@@ -11,9 +11,9 @@ from sqlalchemy import orm
 from .base import Base, enum_check, utcnow
 
 ENQUIRY_KINDS = ("enquiry", "introduction")
-# open: waiting for an answer (or the broker's decision); accepted / declined: the broker
-# decided an introduction request; deal: either side turned it into a deal.
-ENQUIRY_STATES = ("open", "accepted", "declined", "deal")
+# open: a conversation, or a request waiting for the broker; declined: the broker declined
+# the introduction; deal: a broker introduced the parties, or either side opened a deal.
+ENQUIRY_STATES = ("open", "declined", "deal")
 
 
 class Enquiry(Base):

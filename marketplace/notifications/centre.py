@@ -132,7 +132,7 @@ def describe(notice: Notice, viewer: User) -> NoticeView:
             "enquiry_reply": _("New reply on the enquiry about %(title)s", title=title),
             "introduction_request": _("An introduction is requested: %(title)s", title=title),
             "introduction_decided": (
-                _("The Center agreed to introduce you: %(title)s", title=title) if enquiry.state in ("accepted", "deal")
+                _("The Center agreed to introduce you: %(title)s", title=title) if enquiry.state == "deal"
                 else _("The Center declined the introduction: %(title)s", title=title)),
             "enquiry_report": _("An enquiry was reported as abuse: %(title)s", title=title),
         }.get(kind, title)

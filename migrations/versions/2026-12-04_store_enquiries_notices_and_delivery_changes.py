@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_message_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("kind IN ('enquiry', 'introduction')", name=op.f('ck_enquiry_kind_valid')),
-    sa.CheckConstraint("state IN ('open', 'accepted', 'declined', 'deal')", name=op.f('ck_enquiry_state_valid')),
+    sa.CheckConstraint("state IN ('open', 'declined', 'deal')", name=op.f('ck_enquiry_state_valid')),
     sa.CheckConstraint('(side_stream_id IS NULL) <> (need_id IS NULL)', name=op.f('ck_enquiry_one_listing')),
     sa.CheckConstraint('quantity_t IS NULL OR quantity_t > 0', name=op.f('ck_enquiry_quantity_positive')),
     sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], name=op.f('fk_enquiry_deal_id_deal'), ondelete='SET NULL'),

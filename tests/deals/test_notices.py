@@ -74,3 +74,28 @@ def test_notices_come_whatever_the_mail_settings(app, story):
 
 def test_a_visitor_has_no_bell(app):
     assert 'id="bell"' not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_an_ending_listing_and_an_alert_hit_leave_notices(app, make, story):
+    from datetime import date, timedelta
+
+    from marketplace.alerts.services import listings_saved
+    from marketplace.lifecycle.services import send_reminders
+    from marketplace.models import SideStream
+
+    buyer = login(app, story.buyer_member)
+    assert buyer.post("/alerts/new/streams", data={"name": "All streams", "frequency": "immediate"}).status_code \
+        in (200, 302)
+    with app.test_request_context("/", base_url="http://sivuvirta.test"):
+        stream = db.session.get(SideStream, story.stream.id)
+        stream.published_until = date.today() + timedelta(days=3)
+        send_reminders(date.today())
+        fresh = make.stream(story.supplier, title="Fresh converter slag", values={"SiO2": 30.0})
+        listings_saved([db.session.get(SideStream, fresh.id)])
+        db.session.commit()
+        db.session.remove()
+    assert "expiring" in _unread(app, story.supplier_member)
+    assert "alert" in _unread(app, story.buyer_member)
+    page = login(app, story.supplier_member).get("/notifications/").get_data(as_text=True)
+    assert "Ferrochrome slag" in page
+    assert "Fresh converter slag" in buyer.get("/notifications/").get_data(as_text=True)
