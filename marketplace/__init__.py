@@ -94,9 +94,11 @@ def _register_blueprints(app: Flask) -> None:
     from .activities.views import bp as activities_bp
     from .dashboard.views import bp as dashboard_bp
     from .deals.views import bp as deals_bp
+    from .enquiries.views import bp as enquiries_bp
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(deals_bp)
+    app.register_blueprint(enquiries_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(notifications_bp)

@@ -15,3 +15,12 @@ def page_number() -> int:
 
 def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
+
+
+def sort_order(columns: dict, default: str, default_descending: bool = True) -> tuple[str, bool]:
+    """The ?sort= and ?dir= of a sortable table: a key of ``columns`` (else the default) and
+    whether it runs descending. Unknown keys fall back quietly: a stale link still works."""
+    key = request.args.get("sort", "")
+    if key not in columns:
+        return default, default_descending
+    return key, request.args.get("dir", "desc" if key == default and default_descending else "asc") == "desc"

@@ -46,3 +46,27 @@ A deal moved along one transition. ``deal``, ``event`` (the DealEvent recorded).
 
 deal_message_posted = _signals.signal("deal-message-posted", doc="""
 A message was posted in a deal's thread. ``deal``, ``message``.""")
+
+# -- interest before a deal ---------------------------------------------------------------
+# Sent by marketplace.enquiries.services after it flushed, with the acting user as sender
+# and ``enquiry``; the notifications area tells whom it concerns.
+
+enquiry_sent = _signals.signal("enquiry-sent", doc="""
+An enquiry or an introduction request was sent. ``enquiry``.""")
+
+enquiry_replied = _signals.signal("enquiry-replied", doc="""
+A message was added to an enquiry's thread. ``enquiry``, ``message``.""")
+
+introduction_decided = _signals.signal("introduction-decided", doc="""
+A broker accepted or declined an introduction request. ``enquiry``.""")
+
+enquiry_reported = _signals.signal("enquiry-reported", doc="""
+A recipient reported an enquiry as abuse. ``enquiry``.""")
+
+# -- reminders and alerts (sent by the command-line jobs and the after-save work) ---------
+
+listing_expiring = _signals.signal("listing-expiring", doc="""
+The owners of a listing were reminded that its period ends soon. ``listing``, ``users``.""")
+
+alert_matched = _signals.signal("alert-matched", doc="""
+Listings matched a user's immediate saved search. ``user``, ``saved``, ``listings``.""")

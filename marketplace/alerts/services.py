@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
+from .. import signals
 from ..db import db
 from ..errors import InvalidInput, NotFound
 from ..listings import search as listing_search
@@ -250,6 +251,7 @@ def listings_saved(listings, now: datetime | None = None) -> int:
                 continue
             _record(saved, results, now)
             user = saved.user
+            signals.alert_matched.send(None, user=user, saved=saved, listings=results)
             with force_locale(user.language):
                 queue_mail(user.email, _("New for your search %(name)s: %(title)s", name=saved.name,
                                          title=results[0].title),
@@ -273,6 +275,7 @@ def send_digests(now: datetime | None = None) -> dict:
         results = new_results(saved)
         if results:
             _record(saved, results, now)
+            signals.alert_matched.send(None, user=saved.user, saved=saved, listings=results)
             by_user[saved.user_id].append((saved, results))
             results_count += len(results)
     for user_id, sections in by_user.items():

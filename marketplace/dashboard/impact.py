@@ -145,6 +145,9 @@ class Totals:
     trade_eur: float = 0.0
     landfill_tax_eur: float = 0.0
     deals: int = 0
+    # Of those deals, the ones delivering now: a completed or cancelled deal still counts its
+    # tonnes above, but is no longer "in delivery".
+    delivering_now: int = 0
 
     @property
     def value_eur(self) -> float:
@@ -159,6 +162,8 @@ class Totals:
         self.trade_eur += impact.trade_eur(year)
         self.landfill_tax_eur += impact.landfill_tax_eur(year)
         self.deals += 1
+        if impact.deal.state == "delivering":
+            self.delivering_now += 1
 
 
 @dataclass

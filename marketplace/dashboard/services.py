@@ -44,11 +44,20 @@ class PairingFilters:
     since: date | None = None
 
 
-def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: int = 0) -> tuple[list[Match], int]:
-    """Stored matches of listings still on offer, newest first then best, under the
-    filters; and how many there are, counted up to ``PAIRINGS_COUNTED + 1`` (more means
-    "more than PAIRINGS_COUNTED"). ``municipality`` is either listing's place. The page
-    is read along the index ix_match_newest, so a page costs its rows, not the table."""
+# The columns the pairings table sorts by; best score first by default.
+PAIRING_SORTS = {
+    "stream": sa.func.lower(SideStream.title), "need": sa.func.lower(MaterialNeed.title),
+    "score": Match.score, "road_km": Match.road_km, "since": Match.first_seen_at,
+}
+
+
+def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: int = 0,
+             sort: str = "score", descending: bool = True) -> tuple[list[Match], int]:
+    """Stored matches of listings still on offer, under the filters, best first unless
+    sorted by another column; and how many there are, counted up to
+    ``PAIRINGS_COUNTED + 1`` (more means "more than PAIRINGS_COUNTED"). ``municipality``
+    is either listing's place. Sorted by a column of the match, the page is read along
+    its index (ix_match_score, ix_match_newest), so a page costs its rows, not the table."""
     # One table in FROM, the listings' conditions in EXISTS: both databases then walk
     # ix_match_newest and probe each row's listings by primary key until the page is full.
     # (With joins, SQLite may start from the needs and sort every pairing: 2 s at 10 000
@@ -81,13 +90,26 @@ def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: in
         query = query.where(Match.first_seen_at >= datetime.combine(filters.since, datetime.min.time()))
     counted = query.with_only_columns(Match.id).limit(PAIRINGS_COUNTED + 1).subquery()
     count = db.session.scalar(sa.select(sa.func.count()).select_from(counted))
+    if sort == "stream":  # a listing's title: the one sort that needs its row joined
+        query = query.join(SideStream, SideStream.id == Match.side_stream_id)
+    elif sort == "need":
+        query = query.join(MaterialNeed, MaterialNeed.id == Match.need_id)
     rows = db.session.scalars(
-        query.order_by(Match.first_seen_at.desc(), Match.score.desc(), Match.id)
+        query.order_by(_ordered(PAIRING_SORTS.get(sort, Match.score), descending),
+                       Match.score.desc(), Match.id)
         .limit(limit).offset(offset)
         .options(orm.selectinload(Match.side_stream).selectinload(SideStream.organisation),
                  orm.selectinload(Match.need).selectinload(MaterialNeed.organisation))
     )
     return list(rows), count or 0
+
+
+def _ordered(column, descending: bool):
+    return (column.desc() if descending else column.asc()).nulls_last()
+
+
+def pairing(stream_id: int, need_id: int) -> Match | None:
+    return db.session.scalar(sa.select(Match).where(Match.side_stream_id == stream_id, Match.need_id == need_id))
 
 
 def latest_marks(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], MatchMark]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -13,6 +13,7 @@ from ..errors import InvalidInput
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS, number
 from ..matches import services as match_services
 from ..models.base import utcnow
+from ..paging import sort_order
 from ..security import parse_id, parse_page, safe_next_url
 from ..spreadsheets import csv_file, xlsx_file
 from . import impact as impact_service
@@ -75,7 +76,9 @@ def index():
     elif request.args:
         filters = _filters(form)
     page = _page()
-    rows, total = services.pairings(filters, offset=(page - 1) * services.PAIRINGS_PER_PAGE)
+    sort, descending = sort_order(services.PAIRING_SORTS, "score")
+    rows, total = services.pairings(filters, offset=(page - 1) * services.PAIRINGS_PER_PAGE,
+                                    sort=sort, descending=descending)
     marks = services.latest_marks([(m.side_stream_id, m.need_id) for m in rows])
     deal_services.remember_open_deals([(m.side_stream_id, m.need_id) for m in rows])
     unmatched = services.unmatched_streams()
@@ -93,10 +96,25 @@ def index():
         stale_days=services.STALE_DEAL_DAYS, stale_cutoff=services.stale_cutoff(),
         activities=activities, activities_target=target, listing_url=listing_url,
         mark_form=MarkForm(formdata=None), year=utcnow().year,
-        deal_name=lambda deal: deal_services.deal_name(deal, current_user),
+        deal_name=lambda deal: deal_services.deal_name(deal, current_user), sort=sort, descending=descending,
         match_summary=match_services.render_summary,
         blends=blends_for_dashboard(db.session, current_user),
     ), status
+
+
+@bp.get("/pairings/<int:stream_id>/<int:need_id>")
+def pairing(stream_id: int, need_id: int):
+    """Why the engine paired a stream and a need: its score and reasons, for the broker."""
+    from ..deals import services as deal_services
+    from ..matches.services import present
+
+    match = services.pairing(stream_id, need_id)
+    if match is None:
+        abort(404)
+    view = present(match, match.need, current_user)
+    deal_services.remember_open_deals([(stream_id, need_id)])
+    return render_template("dashboard/pairing.html", match=match, view=view, listing_url=listing_url,
+                           mark=services.latest_marks([(stream_id, need_id)]).get((stream_id, need_id)))
 
 
 # -- marks ----------------------------------------------------------------------

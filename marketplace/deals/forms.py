@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, HiddenField, MultipleFileField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, Field, HiddenField, MultipleFileField, TextAreaField
 from wtforms.validators import ValidationError, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
@@ -60,10 +60,12 @@ class OpenDealForm(TermsForm):
 
 
 class TransitionForm(FlaskForm):
-    to_state = SelectField(_l("Next state"), validators=[DataRequired(_l("Choose the next state."))],
-                           validate_choice=False)
-    note = TextAreaField(_l("Note (the reason, when the deal is declined or cancelled)"),
-                         validators=[Optional(), Length(max=4000)])
+    """One next step: each button on the deal page posts its own state. A step back or a
+    closing step comes back once to be confirmed (``confirmed``), with the reason asked."""
+
+    to_state = HiddenField(_l("Next state"), validators=[DataRequired(_l("Choose the next state."))])
+    note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=4000)])
+    confirmed = HiddenField()
     version = HiddenField()
 
     def validate_version(self, field):
@@ -84,3 +86,17 @@ class DeliveryForm(FlaskForm):
         InputRequired(_l("Give the tonnes delivered.")),
         NumberRange(min=0.001, max=1_000_000, message=_l("Give the tonnes delivered, more than 0 and at most 1 000 000."))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
+    confirm_duplicate = BooleanField(_l("Yes, this is another delivery of the same day and tonnes"))
+
+
+class DeliveryCorrectionForm(FlaskForm):
+    delivered_on = DateField(_l("Delivered on"), validators=[
+        InputRequired(_l("Give the day of the delivery."))])
+    tonnes = LocalFloatField(_l("Tonnes delivered"), validators=[
+        InputRequired(_l("Give the tonnes delivered.")),
+        NumberRange(min=0.001, max=1_000_000, message=_l("Give the tonnes delivered, more than 0 and at most 1 000 000."))])
+    note = TextAreaField(_l("What was wrong"), validators=[Optional(), Length(max=500)])
+
+
+class DeliveryRemovalForm(FlaskForm):
+    note = TextAreaField(_l("Why remove it"), validators=[Optional(), Length(max=500)])

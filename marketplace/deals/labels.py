@@ -27,6 +27,11 @@ TRANSITION_LABELS = {
     "cancelled": _l("Cancel the deal"),
 }
 
+# What a step back says on its button: it undoes progress, so it reads differently.
+STEP_BACK_LABELS = {
+    "negotiating": _l("Back to negotiating"),
+}
+
 STATE_CSS = {
     "proposed": "warn", "introduced": "", "negotiating": "", "trial": "", "agreed": "ok",
     "delivering": "ok", "completed": "ok", "declined": "bad", "cancelled": "bad",

@@ -51,3 +51,9 @@ def can_post_message(user, deal: Deal) -> bool:
 def can_record_delivery(user, deal: Deal) -> bool:
     """Deliveries are what the impact report counts: the brokers record them."""
     return _signed_in(user) and user.is_broker
+
+
+def can_change_delivery(user, deal: Deal, delivery) -> bool:
+    """Whoever recorded a delivery, or a broker, corrects or removes it."""
+    return _signed_in(user) and can_view(user, deal) and (
+        user.is_broker or (delivery.recorded_by_id is not None and delivery.recorded_by_id == user.id))

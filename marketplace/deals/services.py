@@ -16,9 +16,9 @@ from .. import signals
 from ..db import db
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS
-from ..models import Attachment, Deal, DealEvent, DealMessage, Delivery, Match, MaterialNeed, SideStream, User
+from ..models import Attachment, Deal, DealEvent, DealMessage, Delivery, DeliveryChange, Match, MaterialNeed, SideStream, User
 from ..models.base import utcnow
-from ..models.deal import CLOSED_STATES, NEEDS_REASON, transition_allowed
+from ..models.deal import CLOSED_STATES, DELIVERY_STATES, NEEDS_REASON, is_step_back, transition_allowed
 from . import permissions
 from .attachments import attach_to_message
 
@@ -61,11 +61,27 @@ def count_deals(user, open_only: bool = False) -> int:
     return 0 if query is None else db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
-def deals_for(user, open_only: bool = False, limit: int | None = None, offset: int = 0) -> list[Deal]:
+# The columns the deals list sorts by. The deal's name is sorted by its stored title for
+# brokers only: a party's view of the name may hide a listing whose title would order it.
+_STAGE_ORDER = sa.case({state: index for index, state in enumerate(
+    ("proposed", "introduced", "negotiating", "trial", "agreed", "delivering", "completed", "declined",
+     "cancelled"))}, value=Deal.state)
+DEAL_SORTS = {
+    "name": Deal.title, "state": _STAGE_ORDER, "tonnes": Deal.tonnes_per_year, "price": Deal.price_eur_per_t,
+    "score": Deal.match_score, "last_event": Deal.last_event_at, "opened": Deal.created_at,
+}
+
+
+def deals_for(user, open_only: bool = False, limit: int | None = None, offset: int = 0,
+              sort: str = "last_event", descending: bool = True) -> list[Deal]:
     query = _deals_query(user, open_only)
     if query is None:
         return []
-    query = query.order_by(Deal.last_event_at.desc(), Deal.id.desc()).limit(limit).offset(offset)
+    if sort == "name" and not user.is_broker:
+        sort = "last_event"
+    column = DEAL_SORTS.get(sort, Deal.last_event_at)
+    ordered = column.desc() if descending else column.asc()
+    query = query.order_by(ordered.nulls_last(), Deal.id.desc()).limit(limit).offset(offset)
     return list(db.session.scalars(query.options(
         orm.selectinload(Deal.side_stream), orm.selectinload(Deal.need),
         orm.selectinload(Deal.supplier), orm.selectinload(Deal.buyer),
@@ -218,6 +234,51 @@ def open_deal(user, stream: SideStream, need: MaterialNeed, *, tonnes_per_year: 
     return deal
 
 
+def open_deal_from_enquiry(user, enquiry) -> Deal:
+    """Open a deal on what an enquiry is about: its listing and, when the enquirer named one,
+    their own listing of the other kind. Terms are left empty: they are filled in when known.
+    A broker opens it on an accepted introduction request (and introduces the parties at
+    once); on an enquiry either side opens it, and the other side accepts it as usual."""
+    stream = enquiry.side_stream or enquiry.own_stream
+    need = enquiry.need or enquiry.own_need
+    if enquiry.side_stream_id is not None:
+        supplier_id, buyer_id = enquiry.owner_org_id, enquiry.sender_org_id
+    else:
+        supplier_id, buyer_id = enquiry.sender_org_id, enquiry.owner_org_id
+    if stream is not None and need is not None:
+        existing = open_deal_for_pair(stream.id, need.id)
+        if existing is not None:
+            raise Conflict(_("A deal on this pairing is already open."))
+    match = None
+    if stream is not None and need is not None:
+        match = db.session.scalar(
+            sa.select(Match).where(Match.side_stream_id == stream.id, Match.need_id == need.id))
+    listing = enquiry.listing
+    now = utcnow()
+    deal = Deal(
+        side_stream_id=getattr(stream, "id", None), need_id=getattr(need, "id", None),
+        supplier_id=supplier_id, buyer_id=buyer_id,
+        broker_id=user.id if user.is_broker else None, opened_by_id=user.id, state="proposed",
+        title=(f"{stream.title if stream else ''} → {need.title if need else ''}")[:420],
+        # Without a listing on one side the deal counts as the listing's material put to
+        # 'other' use (the impact factors' fallback), until the terms say more.
+        category=stream.category if stream is not None else "other",
+        application=need.application if need is not None else "other",
+        place=(stream.place if stream is not None else listing.place) or "",
+        was_waste=bool(stream is not None and stream.legal_status == "waste"),
+        hazardous=bool(stream is not None and stream.is_hazardous),
+        match_score=match.score if match else None, road_km=match.road_km if match else None,
+        transport_co2_kg_per_t=match.transport_co2_kg_per_t if match else None,
+        created_at=now, last_event_at=now,
+    )
+    deal.events.append(DealEvent(actor_id=user.id, from_state=None, to_state="proposed",
+                                 note="", created_at=now))
+    db.session.add(deal)
+    db.session.flush()
+    signals.deal_opened.send(user, deal=deal)
+    return deal
+
+
 def _check_version(deal: Deal, version: int | None) -> None:
     if version is None or int(version) != deal.version:
         raise Conflict(conflict_message())
@@ -239,7 +300,7 @@ def change_state(user, deal: Deal, to_state: str, *, version: int | None, note: 
     if not permissions.can_move(user, deal, to_state):
         raise Forbidden(_("Only the broker introduces the parties to each other."))
     note = (note or "").strip()
-    if to_state in NEEDS_REASON and not note:
+    if (to_state in NEEDS_REASON or is_step_back(deal.state, to_state)) and not note:
         raise InvalidInput(_("Say why."), {"note": _("Give the reason: the parties will read it.")})
     now = utcnow()
     from_state = deal.state
@@ -295,12 +356,16 @@ def post_message(user, deal: Deal, body: str, files=()) -> DealMessage:
     return message
 
 
-def record_delivery(user, deal: Deal, *, delivered_on: date, tonnes: float, note: str = "") -> Delivery:
-    if not permissions.can_record_delivery(user, deal):
-        raise Forbidden(_("Deliveries are recorded by the brokers."))
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+
+def _check_delivery(deal: Deal, delivered_on: date | None, tonnes: float | None) -> None:
     errors = {}
-    if deal.state not in ("trial", "agreed", "delivering", "completed"):
-        errors["delivered_on"] = _("Deliveries are recorded from the trial on.")
+    if deal.state not in DELIVERY_STATES:
+        if deal.state in CLOSED_STATES:
+            errors["delivered_on"] = _("The deal is closed: its deliveries no longer change.")
+        else:
+            errors["delivered_on"] = _("Deliveries are recorded from the trial on.")
     if delivered_on is None or delivered_on > utcnow().date():
         errors["delivered_on"] = _("Give the day of a delivery made, not one to come.")
     if tonnes is None or not (0 < tonnes <= MAX_DELIVERY_TONNES):
@@ -308,11 +373,98 @@ def record_delivery(user, deal: Deal, *, delivered_on: date, tonnes: float, note
                              max=MAX_DELIVERY_TONNES)
     if errors:
         raise InvalidInput(_("The delivery has errors."), errors)
+
+
+def duplicate_of(deal: Deal, delivered_on: date, tonnes: float, exclude_id: int | None = None) -> Delivery | None:
+    """A delivery of the same day and tonnes recorded in the last 24 hours: most likely the
+    same one typed twice."""
+    since = utcnow() - DUPLICATE_WINDOW
+    return next((d for d in deal.deliveries
+                 if d.id != exclude_id and d.delivered_on == delivered_on
+                 and abs(d.tonnes - tonnes) < 1e-9 and d.created_at >= since), None)
+
+
+class DuplicateDelivery(InvalidInput):
+    """Refused until the user confirms that the same delivery happened twice."""
+
+
+def record_delivery(user, deal: Deal, *, delivered_on: date, tonnes: float, note: str = "",
+                    confirm_duplicate: bool = False) -> Delivery:
+    if not permissions.can_record_delivery(user, deal):
+        raise Forbidden(_("Deliveries are recorded by the brokers."))
+    _check_delivery(deal, delivered_on, tonnes)
+    if not confirm_duplicate and duplicate_of(deal, delivered_on, tonnes) is not None:
+        raise DuplicateDelivery(
+            _("The same delivery was recorded in the last 24 hours."),
+            {"confirm_duplicate": _("A delivery of %(tonnes)s t on %(date)s is already recorded. Tick the box "
+                                    "if this is a second one.", tonnes=f"{tonnes:g}", date=delivered_on.isoformat())})
+    now = utcnow()
     delivery = Delivery(deal=deal, delivered_on=delivered_on, tonnes=tonnes, note=note or "",
-                        recorded_by_id=user.id, created_at=utcnow())
+                        recorded_by_id=user.id, created_at=now)
     db.session.add(delivery)
     db.session.flush()
+    deal.delivery_changes.append(DeliveryChange(
+        delivery_id=delivery.id, actor_id=user.id, action="recorded", new_delivered_on=delivered_on,
+        new_tonnes=tonnes, note=note or "", created_at=now))
+    deal.last_event_at = now
+    _flush_or_conflict()
     return delivery
+
+
+def get_delivery(user, deal: Deal, delivery_id: int) -> Delivery:
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.deal_id != deal.id or not permissions.can_view(user, deal):
+        raise NotFound(_("There is no such delivery."))
+    return delivery
+
+
+def correct_delivery(user, deal: Deal, delivery: Delivery, *, delivered_on: date, tonnes: float,
+                     note: str = "") -> Delivery:
+    """Change a delivery's day, tonnes or note; the figures before and after go in the history."""
+    if not permissions.can_change_delivery(user, deal, delivery):
+        raise Forbidden(_("Only whoever recorded a delivery, or a broker, corrects it."))
+    _check_delivery(deal, delivered_on, tonnes)
+    now = utcnow()
+    deal.delivery_changes.append(DeliveryChange(
+        delivery_id=delivery.id, actor_id=user.id, action="corrected",
+        old_delivered_on=delivery.delivered_on, old_tonnes=delivery.tonnes,
+        new_delivered_on=delivered_on, new_tonnes=tonnes, note=note or "", created_at=now))
+    delivery.delivered_on = delivered_on
+    delivery.tonnes = tonnes
+    delivery.note = note or ""
+    deal.last_event_at = now
+    _flush_or_conflict()
+    return delivery
+
+
+def remove_delivery(user, deal: Deal, delivery: Delivery, *, note: str = "") -> None:
+    if not permissions.can_change_delivery(user, deal, delivery):
+        raise Forbidden(_("Only whoever recorded a delivery, or a broker, removes it."))
+    if deal.state not in DELIVERY_STATES:
+        raise InvalidInput(_("The deal is closed: its deliveries no longer change."), {})
+    now = utcnow()
+    deal.delivery_changes.append(DeliveryChange(
+        delivery_id=None, actor_id=user.id, action="removed", old_delivered_on=delivery.delivered_on,
+        old_tonnes=delivery.tonnes, note=note or "", created_at=now))
+    deal.deliveries.remove(delivery)
+    db.session.delete(delivery)
+    deal.last_event_at = now
+    _flush_or_conflict()
+
+
+@dataclass
+class HistoryItem:
+    at: object
+    actor: User | None
+    event: DealEvent | None = None
+    change: DeliveryChange | None = None
+
+
+def history(deal: Deal) -> list[HistoryItem]:
+    """The deal's state changes and delivery changes, in the order they happened."""
+    items = [HistoryItem(e.created_at, e.actor, event=e) for e in deal.events]
+    items += [HistoryItem(c.created_at, c.actor, change=c) for c in deal.delivery_changes]
+    return sorted(items, key=lambda item: (item.at, 0 if item.event else 1))
 
 
 def get_message_attachment(user, deal: Deal, attachment_id: int):

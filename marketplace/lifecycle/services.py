@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .. import signals
 from ..db import db
 from ..errors import Forbidden, InvalidInput
 from ..listings import services as listing_services
@@ -103,7 +104,9 @@ def send_reminders(today: date | None = None) -> int:
             cls.published_until >= today, cls.published_until <= horizon, ~sa.exists(done)).order_by(cls.id))
         for listing in due:
             url = _listing_url(listing)
-            for user in _owners(listing):
+            owners = _owners(listing)
+            signals.listing_expiring.send(None, listing=listing, users=owners)
+            for user in owners:
                 with force_locale(user.language):
                     queue_mail(user.email, _("Your listing %(title)s ends on %(date)s", title=listing.title,
                                              date=listing.published_until.isoformat()),

@@ -4,7 +4,9 @@ from .attachment import ATTACHMENT_KINDS, Attachment
 from .audit import AuditEvent
 from .base import Base
 from .activity import ACTIVITY_KINDS, Activity, ActivitySignup
-from .deal import STATES as DEAL_STATES, TRANSITIONS as DEAL_TRANSITIONS, Deal, DealEvent, Delivery
+from .deal import STATES as DEAL_STATES, TRANSITIONS as DEAL_TRANSITIONS, Deal, DealEvent, Delivery, DeliveryChange
+from .enquiry import ENQUIRY_KINDS, ENQUIRY_STATES, Enquiry, EnquiryMessage
+from .notification import NOTICE_KINDS, Notice
 from .message import DealMessage
 from .match_mark import MatchMark
 from .notification_setting import NOTIFICATION_KINDS, DigestEntry, NotificationSetting
@@ -36,7 +38,8 @@ from .transfer_document import TransferDocument
 
 __all__ = [
     "ACTIVITY_KINDS", "Activity", "ActivitySignup", "DEAL_STATES", "DEAL_TRANSITIONS", "Deal",
-    "DealEvent", "DealMessage", "Delivery", "DigestEntry", "MatchMark", "NOTIFICATION_KINDS",
+    "DealEvent", "DealMessage", "Delivery", "DeliveryChange", "ENQUIRY_KINDS", "ENQUIRY_STATES",
+    "Enquiry", "EnquiryMessage", "NOTICE_KINDS", "Notice", "DigestEntry", "MatchMark", "NOTIFICATION_KINDS",
     "NotificationSetting",
     "ApiToken", "TOKEN_SCOPES",
     "AuditEvent", "INVITABLE_ROLES", "Invitation", "VerificationDocument",

@@ -39,6 +39,21 @@ def transition_allowed(from_state: str, to_state: str) -> bool:
     return to_state in TRANSITIONS.get(from_state, ())
 
 
+def is_step_back(from_state: str, to_state: str) -> bool:
+    """A move to an earlier stage of the happy path (trial back to negotiating)."""
+    return (from_state in PROGRESS and to_state in PROGRESS
+            and PROGRESS.index(to_state) < PROGRESS.index(from_state))
+
+
+def needs_confirmation(from_state: str, to_state: str) -> bool:
+    """A step back or a closing step is asked twice: each hop stays in the history."""
+    return is_step_back(from_state, to_state) or to_state in CLOSED_STATES
+
+
+# Deliveries are recorded while material moves: from the trial until the deal closes.
+DELIVERY_STATES = ("trial", "agreed", "delivering")
+
+
 class Deal(Base):
     """One side stream going to one material need.
 
@@ -108,6 +123,9 @@ class Deal(Base):
     deliveries: orm.Mapped[list[Delivery]] = orm.relationship(
         back_populates="deal", cascade="all, delete-orphan", order_by="Delivery.delivered_on"
     )
+    delivery_changes: orm.Mapped[list[DeliveryChange]] = orm.relationship(
+        cascade="all, delete-orphan", order_by="DeliveryChange.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -158,6 +176,31 @@ class DealEvent(Base):
 
     def __repr__(self) -> str:
         return f"<DealEvent {self.id} deal={self.deal_id} {self.from_state}->{self.to_state}>"
+
+
+DELIVERY_CHANGES = ("recorded", "corrected", "removed")
+
+
+class DeliveryChange(Base):
+    """A delivery recorded, corrected or removed: who, when, the figures before and after.
+    The deal's history shows these beside its state changes."""
+
+    __tablename__ = "delivery_change"
+    __table_args__ = (enum_check("action", DELIVERY_CHANGES),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    deal_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("deal.id", ondelete="CASCADE"), index=True)
+    delivery_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("delivery.id", ondelete="SET NULL"))
+    actor_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    action: orm.Mapped[str] = orm.mapped_column(sa.String(10))
+    old_delivered_on: orm.Mapped[date | None]
+    old_tonnes: orm.Mapped[float | None]
+    new_delivered_on: orm.Mapped[date | None]
+    new_tonnes: orm.Mapped[float | None]
+    note: orm.Mapped[str] = orm.mapped_column(sa.String(500), default="")
+    created_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow)
+
+    actor: orm.Mapped["User | None"] = orm.relationship()  # noqa: F821
 
 
 class Delivery(Base):

@@ -122,6 +122,24 @@ def notify_message(deal, message, actor) -> int:
                            "notifications/mail/message.txt", person="author", message=message)
 
 
+def notify_enquiry(enquiry, actor, users) -> int:
+    """Mail an enquiry to the listing owner's members who want messages. The mail names the
+    enquirer (who chose to write) and the listing, never an address."""
+    from ..enquiries.services import enquiry_title, sender_label
+
+    sent = 0
+    for user in users:
+        if not setting_for(user).wants("message"):
+            continue
+        with force_locale(user.language or "fi"):
+            _send(user, lambda: _("Sivuvirta: a new enquiry about your listing"),
+                  "notifications/mail/enquiry.txt", enquiry=enquiry,
+                  title=enquiry_title(enquiry, user), sender=sender_label(enquiry, user),
+                  enquiry_url=url_for("enquiries.detail", enquiry_id=enquiry.id, _external=True))
+        sent += 1
+    return sent
+
+
 # -- the daily digest ------------------------------------------------------
 
 def digest_min_score() -> float:
@@ -173,6 +191,11 @@ def digest_for(user: User, now: datetime, min_score: float) -> int:
     setting.last_digest_at = now
     if not items:
         return 0
+    from .centre import notify
+
+    for own, view, own_stream in items:
+        notify([user], "match", **({"stream": own} if own_stream else {"need": own}),
+               detail=str(round(view.match.score * 100)))
     for own, view, _own_stream in items:
         db.session.add(DigestEntry(user_id=user.id, side_stream_id=view.match.side_stream_id,
                                    need_id=view.match.need_id, sent_at=now))

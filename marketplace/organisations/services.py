@@ -255,10 +255,27 @@ def accept_invitation(token: str, user: User) -> None:
 
 # -- verification --------------------------------------------------------------------
 
-def verification_queue() -> list[Organisation]:
+# The columns the verification queue sorts by; the longest waiting first by default.
+QUEUE_SORTS = {
+    "name": sa.func.lower(Organisation.name), "business_id": Organisation.business_id,
+    "country": Organisation.country, "signed_up": Organisation.created_at,
+}
+
+
+def _queue_query():
+    return sa.select(Organisation).where(Organisation.verification_status == "pending")
+
+
+def verification_queue_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_queue_query().subquery())) or 0
+
+
+def verification_queue(limit: int | None = None, offset: int = 0, sort: str = "signed_up",
+                       descending: bool = False) -> list[Organisation]:
+    column = QUEUE_SORTS.get(sort, Organisation.created_at)
+    ordered = (column.desc() if descending else column.asc()).nulls_last()
     return list(db.session.scalars(
-        sa.select(Organisation).where(Organisation.verification_status == "pending")
-        .order_by(Organisation.created_at, Organisation.id)))
+        _queue_query().order_by(ordered, Organisation.created_at, Organisation.id).limit(limit).offset(offset)))
 
 
 def _sniff(head: bytes) -> str | None:

@@ -11,12 +11,16 @@ from werkzeug.routing import BuildError
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Invitation, Organisation, Site, User, VerificationDocument
+from ..paging import page_count, page_number, sort_order
 from ..auth.forms import show_errors
 from . import permissions, services
 from .forms import ActionForm, InvitationForm, MemberRoleForm, OrganisationForm, ReviewForm, SiteForm
 from .labels import KIND_LABELS, VERIFICATION_LABELS, country_name
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+# Organisations on one page of the verification queue.
+QUEUE_PER_PAGE = 50
 
 
 @bp.context_processor
@@ -243,7 +247,13 @@ def member_role(organisation_id, user_id):
 def verification_queue():
     if not permissions.can_review(current_user):
         raise Forbidden()
-    return render_template("organisations/queue.html", organisations=services.verification_queue())
+    sort, descending = sort_order(services.QUEUE_SORTS, "signed_up", default_descending=False)
+    page = page_number()
+    total = services.verification_queue_count()
+    organisations = services.verification_queue(limit=QUEUE_PER_PAGE, offset=(page - 1) * QUEUE_PER_PAGE,
+                                                sort=sort, descending=descending)
+    return render_template("organisations/queue.html", organisations=organisations, sort=sort,
+                           descending=descending, page=page, pages=page_count(total, QUEUE_PER_PAGE))
 
 
 @bp.route("/<int:organisation_id>/review", methods=["GET", "POST"])

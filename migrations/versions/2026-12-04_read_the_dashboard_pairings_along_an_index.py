@@ -1,7 +1,7 @@
 """Read the dashboard's pairings along an index
 
 Revision ID: 7d3e15a0c2b8
-Revises: 5b0c7e2a9d41
+Revises: 9e4b19c0b1e5
 Create Date: 2026-12-04 22:10:00
 
 The broker dashboard lists stored matches newest first, then best: with an index in that
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '7d3e15a0c2b8'
-down_revision = '5b0c7e2a9d41'
+down_revision = '9e4b19c0b1e5'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from marketplace.db import db
-from marketplace.models import Attachment, Deal, DealEvent, DealMessage
+from datetime import date
+
+from marketplace.models import Attachment, Deal, DealEvent, DealMessage, Delivery
 from tests.access import BROKERS, OWNERS_A, Rule, only, signed_in
 
 PARTIES = OWNERS_A | {"member_b"} | BROKERS
@@ -36,6 +38,11 @@ def extend_world(world, make):
         db.session.add(attachment)
         db.session.commit()
         world.extra["deal"] = deal.id
+        delivery = Delivery(deal_id=deal.id, delivered_on=date(2026, 1, 10), tonnes=12.0,
+                            recorded_by_id=world.users["broker"].id)
+        db.session.add(delivery)
+        db.session.commit()
+        world.extra["deal_delivery"] = delivery.id
         world.extra["deal_file"] = attachment.id
         db.session.remove()
 
@@ -59,6 +66,13 @@ RULES = [
     Rule("deals.delivery", lambda w: f"/deals/{w.deal}/deliveries", method="POST",
          data=lambda w: {"delivered_on": "", "tonnes": ""},
          expect={**only(PARTIES, 403, others=404), "broker": 400, "admin": 400}),
+    # No delivery on a proposed deal: the brokers are told so (400), the parties may not.
+    Rule("deals.correct_delivery", lambda w: f"/deals/{w.deal}/deliveries/{w.deal_delivery}", method="POST",
+         data=lambda w: {"delivered_on": "", "tonnes": ""},
+         expect={**only(PARTIES, 403, others=404), "broker": 400, "admin": 400}),
+    Rule("deals.remove_delivery", lambda w: f"/deals/{w.deal}/deliveries/{w.deal_delivery}/remove",
+         method="POST", expect={**only(PARTIES, 403, others=404), "broker": 400, "admin": 400}),
+    Rule("deals.index", lambda w: "/deals/?view=board&sort=score", expect=signed_in(200)),
     Rule("deals.attachment", lambda w: f"/deals/{w.deal}/files/{w.deal_file}",
          expect=only(PARTIES, 200, others=404)),
     Rule("notifications.settings", lambda w: "/notifications/settings", expect=signed_in(200)),

@@ -161,3 +161,40 @@ def test_marks_export_is_read_by_the_engine_evaluation(app, story, tmp_path):
     rows = list(csv.DictReader(io.StringIO(broker.get("/dashboard/marks/csv").get_data(as_text=True))))
     assert rows[0]["good"] == "true" and rows[0]["batch"] == "batch.json"
     assert json.loads(broker.get("/dashboard/marks/batch.json").data)["side_streams"][0]["composition"]["SiO2"] == 30.0
+
+
+def _rows(html) -> list[str]:
+    table = _pairing_titles(html)
+    return [row.split("</td>")[0] for row in table.split("<tr>")[2:]]
+
+
+def test_pairings_are_sorted_by_score_and_by_every_column(app, make, story):
+    lone = make.organisation(name="Yksinäinen Oy")
+    stream = make.stream(lone, title="Aardvark ash", category="ash")
+    add_match(make, stream, story.need, score=0.95, road_km=900.0, first_seen_at=utcnow() - timedelta(days=3))
+    broker = login(app, story.broker)
+
+    def order(query=""):
+        return ["Aardvark" if "Aardvark ash" in row else "Ferro" for row in
+                _rows(broker.get(f"/dashboard/?{query}").get_data(as_text=True))]
+
+    assert order() == ["Aardvark", "Ferro"], "best score first, not newest first"
+    assert order("sort=score&dir=asc") == ["Ferro", "Aardvark"]
+    assert order("sort=road_km&dir=asc") == ["Ferro", "Aardvark"]
+    assert order("sort=stream&dir=desc") == ["Ferro", "Aardvark"]
+    assert order("sort=since&dir=desc") == ["Ferro", "Aardvark"]
+    assert order("sort=no-such-column") == ["Aardvark", "Ferro"]
+    html = broker.get("/dashboard/?sort=score&dir=asc").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html
+    assert f"/dashboard/pairings/{story.stream.id}/{story.need.id}" in html
+
+
+def test_each_pairing_links_to_its_explanation(app, make, story):
+    broker = login(app, story.broker)
+    response = broker.get(f"/dashboard/pairings/{story.stream.id}/{story.need.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "85 %" in html and "Ferrochrome slag" in html and "Geopolymer precursor" in html
+    assert broker.get(f"/dashboard/pairings/{story.stream.id}/999999").status_code == 404
+    assert login(app, story.buyer_member).get(
+        f"/dashboard/pairings/{story.stream.id}/{story.need.id}").status_code == 403

@@ -106,3 +106,11 @@ def test_impact_pages_and_exports(app, story, known):
     report = broker.get("/dashboard/impact/report/2026")
     assert report.status_code == 200 and "160" in report.get_data(as_text=True)
     assert broker.get("/dashboard/impact?year=soon").status_code == 400
+
+
+def test_a_completed_deal_is_not_counted_as_delivering_now(app, known):
+    """Both deals delivered tonnes; only the first is still in delivery."""
+    with app.app_context():
+        summary = impact.summarise(impact.all_impacts(db.session, today=date(2026, 6, 1)))
+        assert (summary.total.deals, summary.total.delivering_now) == (2, 1)
+        db.session.remove()

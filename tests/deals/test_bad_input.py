@@ -23,7 +23,7 @@ CASES = [
     ("terms", {"version": "x"}, "Reload the page"),
     ("state", {"to_state": ""}, "Choose the next state"),
     ("state", {"to_state": "completed"}, "Choose one of the next states offered"),
-    ("state", {"to_state": "declined", "note": ""}, "Give the reason"),
+    ("state", {"to_state": "declined", "note": "", "confirmed": "1"}, "Give the reason"),
     ("messages", {"body": "   "}, "Write a message"),
     ("deliveries", {"delivered_on": "", "tonnes": "10"}, "Give the day of the delivery"),
     ("deliveries", {"delivered_on": "2026-01-10", "tonnes": "0"}, "more than 0"),

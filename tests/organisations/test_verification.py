@@ -86,3 +86,30 @@ def test_members_cannot_verify_their_own_organisation(app, client, auth, pending
     auth.login("jono.admin@example.fi")
     assert client.post(f"/organisations/{pending.id}/review", data={"decision": "verified"}).status_code == 403
     assert get(app, Organisation, pending.id).verification_status == "pending"
+
+
+def test_queue_sorts_by_every_column_and_pages(client, auth, pending, broker, make, monkeypatch):
+    from marketplace.organisations import views
+
+    make.organisation(name="Aamun Oy", verified=False)
+    auth.login(broker.email)
+
+    def names(query=""):
+        page = client.get(f"/organisations/verification?{query}").text
+        return [n for n in ("Aamun Oy", "Jonottava Oy") if n in page], page
+
+    shown, page = names()
+    assert shown == ["Aamun Oy", "Jonottava Oy"]
+    # The longest waiting first by default: Jonottava signed up first.
+    assert page.index("Jonottava Oy") < page.index("Aamun Oy")
+    _, page = names("sort=name&dir=asc")
+    assert page.index("Aamun Oy") < page.index("Jonottava Oy")
+    _, page = names("sort=name&dir=desc")
+    assert page.index("Jonottava Oy") < page.index("Aamun Oy")
+    for column in ("business_id", "country", "signed_up"):
+        assert client.get(f"/organisations/verification?sort={column}").status_code == 200
+    monkeypatch.setattr(views, "QUEUE_PER_PAGE", 1)
+    first = client.get("/organisations/verification?sort=name&dir=asc").text
+    second = client.get("/organisations/verification?sort=name&dir=asc&page=2").text
+    assert "Aamun Oy" in first and "Jonottava Oy" not in first and 'rel="next"' in first
+    assert "Jonottava Oy" in second and "Aamun Oy" not in second

@@ -21,7 +21,7 @@ from scipy.optimize import least_squares
 from marketplace import redaction
 from marketplace.db import db
 from marketplace.models import (
-    Activity, Attachment, Deal, ImportJob, MaterialNeed, Organisation, OutboxMessage, Permit,
+    Activity, Attachment, Deal, Enquiry, ImportJob, MaterialNeed, Notice, Organisation, OutboxMessage, Permit,
     ProviderService, ServiceProvider, ServiceRequest, ServiceRequestMessage, SideStream, Site,
 )
 from marketplace.models.listing import great_circle_km
@@ -36,7 +36,7 @@ ID_SOURCES = {
     "organisation_id": (Organisation,), "site_id": (Site,), "attachment_id": (Attachment,),
     "deal_id": (Deal,), "permit_id": (Permit,), "provider_id": (ServiceProvider,),
     "service_id": (ProviderService,), "request_id": (ServiceRequest,), "activity_id": (Activity,),
-    "job_id": (ImportJob,), "document_id": (Attachment,),
+    "job_id": (ImportJob,), "document_id": (Attachment,), "enquiry_id": (Enquiry,), "notice_id": (Notice,),
 }
 # Other parameters: values that reach a page rather than a 404.
 PLAIN_VALUES = {

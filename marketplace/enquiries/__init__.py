@@ -1,0 +1,1 @@
+"""Interest in a listing before a deal: enquiries and introduction requests."""
