@@ -39,7 +39,7 @@ def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and name in {"spatial_ref_sys", "topology", "layer"}:
         return False
     # The full-text index (FTS5 tables, expression indexes) is built by its own DDL.
-    if type_ in ("table", "index") and fulltext_object(name):
+    if type_ in ("table", "index", "column") and fulltext_object(name):
         return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 

@@ -169,9 +169,13 @@ for _model in (SideStream, MaterialNeed):
 
 # -- the index in each database ----------------------------------------------------------
 
+# PostgreSQL: the Finnish, English and Swedish tsvectors of ``search_text`` together, a
+# stored generated column that only the database writes (not in the models).
+VECTOR_COLUMN = "search_vector"
+
+
 def tsvector_sql(column: str = "search_text") -> str:
-    """The indexed expression (PostgreSQL): a query must repeat it word for word to use
-    the index, so both are written here."""
+    """The words of ``column`` as PostgreSQL's three dictionaries stem them."""
     return " || ".join(f"to_tsvector('{lang}'::regconfig, coalesce({column}, ''))" for lang in LANGUAGES)
 
 
@@ -179,8 +183,13 @@ def create_index(connection, table: str) -> None:
     """The search index of ``table`` (side_stream or material_need), filled from the rows."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # Stored, not an expression index: ranking reads the vector of every hit, and
+        # three to_tsvector calls a row cost more than the query (2 s on 3 000 rows).
         connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS ix_{table}_search_fts ON {table} USING gin (({tsvector_sql()}))")
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector "
+            f"GENERATED ALWAYS AS ({tsvector_sql()}) STORED")
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_{table}_search_fts ON {table} USING gin ({VECTOR_COLUMN})")
         connection.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS ix_{table}_search_trgm ON {table} USING gin (search_text gin_trgm_ops)")
         return
@@ -206,6 +215,7 @@ def drop_index(connection, table: str) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_search_trgm")
         connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_search_fts")
+        connection.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {VECTOR_COLUMN}")
         return
     fts = f"{table}_search"
     for trigger in ("insert", "delete", "update"):
@@ -216,6 +226,8 @@ def drop_index(connection, table: str) -> None:
 def is_index_object(name: str | None) -> bool:
     """Whether a table or index is part of the search index (built by ``create_index``,
     not described by the models)."""
+    if name == VECTOR_COLUMN:
+        return True
     return bool(name) and any(name.startswith(f"{t}_search") or name.startswith(f"ix_{t}_search_")
                               for t in TABLES)
 
@@ -331,8 +343,10 @@ def _code_condition(cls, tq: TextQuery):
     return cls.search_text.like(_like(code), escape="\\")
 
 
-def condition(cls, tq: TextQuery, dialect: str):
-    """Rows of ``cls`` that the query finds."""
+def condition(cls, tq: TextQuery, dialect: str, finds=None):
+    """Rows of ``cls`` that the query finds. ``finds(clause)`` answers whether any listing
+    in search matches a clause: a word that finds nothing as typed is looked for as a
+    typo too (only then: near spellings of a word that exists are noise, and slow)."""
     if tq.code or tq.subchapter:
         # A code finds its listings, and listings that name it in their words.
         code = tq.code or tq.subchapter
@@ -341,8 +355,8 @@ def condition(cls, tq: TextQuery, dialect: str):
             named = sa.or_(named, cls.search_text.like(_like(code.replace(" ", "")), escape="\\"))
         return sa.or_(_code_condition(cls, tq), named)
     if dialect == "postgresql":
-        return sa.and_(*(_postgres_word(cls, word) for word in tq.words))
-    return _sqlite_condition(cls, tq)
+        return sa.and_(*(_postgres_word(cls, word, finds) for word in tq.words))
+    return _sqlite_condition(cls, tq, finds)
 
 
 def _tsquery(word: str):
@@ -353,40 +367,49 @@ def _tsquery(word: str):
     return query
 
 
-def _postgres_word(cls, word: str):
+def _vector(cls):
+    return sa.literal_column(f"{cls.__tablename__}.{VECTOR_COLUMN}")
+
+
+def _postgres_word(cls, word: str, finds=None):
     """One typed word on PostgreSQL: its stem in any language (the tsvector index), a
-    substring of a compound (trigram index), or a near spelling (trigram similarity)."""
-    document = sa.literal_column(tsvector_sql(f"{cls.__tablename__}.search_text"))
-    alternatives = [document.op("@@")(_tsquery(word))]
+    substring of a compound (trigram index), or else a near spelling (trigram similarity)."""
+    alternatives = [_vector(cls).op("@@")(_tsquery(word))]
     alternatives += [cls.search_text.ilike(_like(s), escape="\\") for s in substrings(word)]
-    if len(word) >= 5:
-        alternatives.append(sa.literal(word.lower()).op("<%")(cls.search_text))
-    return sa.or_(*alternatives)
+    exact = sa.or_(*alternatives)
+    if len(word) >= 5 and finds is not None and not finds(exact):
+        return sa.or_(exact, sa.literal(word.lower()).op("<%")(cls.search_text))
+    return exact
 
 
-def fts5_query(tq: TextQuery) -> str | None:
-    """The FTS5 query string of the words long enough for the trigram index."""
-    groups = []
-    for word in tq.words:
-        forms = [s for s in substrings(word) if len(s) >= MIN_SUBSTRING]
-        if not forms:
-            continue
+def _fts5_group(word: str, typos: bool = False) -> str | None:
+    forms = [s for s in substrings(word) if len(s) >= MIN_SUBSTRING]
+    if not forms:
+        return None
+    if typos:
         forms += corrections(word)
-        groups.append("(" + " OR ".join(_fts5_string(f) for f in dict.fromkeys(forms)) + ")")
-    return " AND ".join(groups) or None
+    return "(" + " OR ".join(_fts5_string(f) for f in dict.fromkeys(forms)) + ")"
 
 
-def _sqlite_condition(cls, tq: TextQuery):
-    conditions = []
-    match = fts5_query(tq)
-    if match:
-        table = f"{cls.__tablename__}_search"
-        hits = sa.select(sa.literal_column("rowid")).select_from(sa.table(table)).where(
-            sa.literal_column(table).op("MATCH")(match))
-        conditions.append(cls.id.in_(hits))
+def _fts5_match(cls, match: str):
+    table = f"{cls.__tablename__}_search"
+    hits = sa.select(sa.literal_column("rowid")).select_from(sa.table(table)).where(
+        sa.literal_column(table).op("MATCH")(match))
+    return cls.id.in_(hits)
+
+
+def _sqlite_condition(cls, tq: TextQuery, finds=None):
+    groups, conditions = [], []
     for word in tq.words:
-        if len(word) < MIN_SUBSTRING:  # below the trigram index: a plain LIKE
+        group = _fts5_group(word)
+        if group is None:  # below the trigram index: a plain LIKE
             conditions.append(cls.search_text.like(_like(word), escape="\\"))
+            continue
+        if corrections(word) and finds is not None and not finds(_fts5_match(cls, group)):
+            group = _fts5_group(word, typos=True)
+        groups.append(group)
+    if groups:
+        conditions.insert(0, _fts5_match(cls, " AND ".join(groups)))
     return sa.and_(*conditions)
 
 
@@ -400,7 +423,5 @@ def rank(cls, tq: TextQuery, dialect: str):
         in_title = sa.or_(*(cls.title.ilike(_like(s), escape="\\") for s in substrings(word)))
         score = score + sa.case((in_title, 3.0), else_=0.0)
     if dialect == "postgresql":
-        query = _tsquery(" ".join(tq.words))
-        document = sa.literal_column(tsvector_sql(f"{cls.__tablename__}.search_text"))
-        score = score + sa.func.ts_rank_cd(document, query) + sa.func.word_similarity(tq.text.lower(), cls.title)
+        score = score + sa.func.ts_rank_cd(_vector(cls), _tsquery(" ".join(tq.words))) + sa.func.word_similarity(tq.text.lower(), cls.title)
     return score

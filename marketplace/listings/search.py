@@ -337,7 +337,11 @@ def _like(term: str) -> str:
 
 def text_condition(cls, q: str):
     """Listings that a typed query finds (``fulltext``: each database's full-text search)."""
-    return fulltext.condition(cls, fulltext.TextQuery.parse(q), _dialect())
+    def finds(clause) -> bool:
+        return db.session.scalar(sa.select(cls.id).where(cls.status.in_(SEARCHABLE_STATUSES), clause)
+                                 .limit(1)) is not None
+
+    return fulltext.condition(cls, fulltext.TextQuery.parse(q), _dialect(), finds)
 
 
 def text_rank(cls, q: str):
