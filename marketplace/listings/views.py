@@ -259,8 +259,8 @@ def _paste_into(form: StreamForm) -> list[str]:
     rows = [(e.form.property.data, e.form.value.data, e.form.unit.data)
             for e in form.values if not e.form.is_blank()]
     keys = {known_key_or_raw(r[0]): i for i, r in enumerate(rows)}
-    for key, value in pasted:
-        row = (key, f"{value:g}", V.unit_of(key))
+    for key, value, below in pasted:
+        row = (key, f"< {value:g}" if below else f"{value:g}", V.unit_of(key))
         if key in keys:
             rows[keys[key]] = row
         else:
@@ -269,9 +269,18 @@ def _paste_into(form: StreamForm) -> list[str]:
     while form.values.entries:
         form.values.pop_entry()
     for prop, value, unit in rows:
-        form.values.append_entry({"property": prop, "value": parse_or_none(value), "unit": unit})
+        form.values.append_entry({"property": prop, "value": _row_value(value), "unit": unit})
     form.paste.data = ""
     return problems
+
+
+def _row_value(text):
+    """A value row's content again: a number, or '< limit' for a result below detection."""
+    text = str(text or "").strip()
+    if text.startswith("<"):
+        limit = parse_or_none(text[1:])
+        return f"< {limit:g}" if limit is not None else None
+    return parse_or_none(text)
 
 
 def known_key_or_raw(raw):
@@ -348,10 +357,12 @@ def _stream_form(stream: SideStream | None):
             flash(_("The pasted values are in the table: check them and save."), "info")
         elif action == "add_row":
             pass
-        elif form.validate():
+        else:
+            # Every check in one round: the fields, the values and the place alike.
+            valid = form.validate()
             values = form.value_pairs()
             location = _resolve_location(form, current_user)
-            if values is not None and location is not None:
+            if valid and values is not None and location is not None:
                 record = _keep_unshown(form.to_record(values, location), stream, STREAM_FIELDS_NOT_IN_FORM)
                 evidence = {"evidence": request.files.get("legal_evidence"),
                             "evidence_title": form.legal_evidence_title.data or ""}
@@ -374,9 +385,6 @@ def _stream_form(stream: SideStream | None):
                         if V.is_known(key):
                             rows[f"{V.kind_of(key)}.{key}"] = entry.form.value
                     _apply_problems(form, error.errors, rows)
-            status = 400
-        else:
-            form.value_pairs()
             status = 400
     _pad(form.values, BLANK_VALUE_ROWS)
     return render_template("listings/stream_form.html", form=form, stream=stream,
@@ -465,9 +473,11 @@ def _need_form(need: MaterialNeed | None):
             flash(_("%(n)d limits of the application were added: tighten them if you need to.", n=added), "info")
         elif action == "add_row":
             pass
-        elif form.validate():
+        else:
+            # Every check in one round: the fields and the place alike.
+            valid = form.validate()
             location = _resolve_location(form, current_user)
-            if location is not None:
+            if valid and location is not None:
                 record = _keep_unshown(form.to_record(location), need, NEED_FIELDS_NOT_IN_FORM)
                 extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
                          "codes_from_permits": bool(form.codes_from_permits.data)}
@@ -490,8 +500,6 @@ def _need_form(need: MaterialNeed | None):
                             rows[f"requirements[{index}].{name}"] = getattr(entry.form, name)
                         index += 1
                     _apply_problems(form, error.errors, rows)
-            status = 400
-        else:
             status = 400
     _pad(form.requirements, BLANK_REQUIREMENT_ROWS)
     return render_template("listings/need_form.html", form=form, need=need, vocabulary=vocabulary_options(),
