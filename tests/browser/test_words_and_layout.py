@@ -48,24 +48,6 @@ def test_a_code_finds_its_entry_first(page, listed):
     assert _results(page)[0] == "Granuloitu kuona"
 
 
-def test_below_detection_round_trip(page, listed):
-    sign_in(page, listed["user"].email)
-    page.goto("/streams/new")
-    page.fill("#title", "Slag with a chromium analysis")
-    page.select_option("#category", "slag")
-    page.fill("#lat", "65,78")
-    page.fill("#lon", "24,17")
-    page.fill("#paste", "SiO2 31,5\nCr(VI) < 0,5 mg/kg")
-    page.click("button[value=paste]")
-    assert page.input_value("#values-1-value") == "< 0.5"
-    page.click("button[value=publish]")
-    page.wait_for_url("**/streams/*")
-    row = page.locator(".values-table tr", has_text="CrVI")
-    expect(row).to_contain_text("< 0")
-    page.goto(page.url + "/edit")
-    assert page.input_value("#values-1-value") == "< 0.5"
-
-
 def test_the_waste_code_picker_from_the_keyboard(page, listed):
     sign_in(page, listed["user"].email)
     page.goto("/streams/new")
@@ -144,3 +126,22 @@ def test_desktop_menu_on_one_line_at_1366_px(browser, live_server, listed):
         expect(page.locator("#menu-mine")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_below_detection_round_trip(page, listed):
+    # last in the file: the ranking after a publication holds the SQLite write lock a while
+    sign_in(page, listed["user"].email)
+    page.goto("/streams/new")
+    page.fill("#title", "Slag with a chromium analysis")
+    page.select_option("#category", "slag")
+    page.fill("#lat", "65,78")
+    page.fill("#lon", "24,17")
+    page.fill("#paste", "SiO2 31,5\nCr(VI) < 0,5 mg/kg")
+    page.click("button[value=paste]")
+    assert page.input_value("#values-1-value") == "< 0.5"
+    page.click("button[value=publish]")
+    page.wait_for_url("**/streams/*")
+    row = page.locator(".values-table tr", has_text="CrVI")
+    expect(row).to_contain_text("< 0")
+    page.goto(page.url + "/edit")
+    assert page.input_value("#values-1-value") == "< 0.5"
