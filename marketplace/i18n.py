@@ -5,6 +5,8 @@ from flask import g
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from . import formatting
+
 CATEGORY_LABELS = {
     "slag": _l("Slag"),
     "ash": _l("Ash"),
@@ -100,4 +102,5 @@ def template_helpers() -> dict:
         "ROLE_LABELS": ROLE_LABELS,
         "number": number,
         "language": language(),
+        **formatting.template_helpers(),
     }

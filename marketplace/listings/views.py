@@ -74,18 +74,34 @@ def vocabulary_options() -> list[tuple[str, str]]:
 def _browse(cls, template: str):
     viewer = current_user._get_current_object()
     filters = parse_filters(request.args, viewer)
-    page = search(cls, filters, viewer) if not filters.errors else None
+    page = search(cls, filters, viewer, load_details=True) if not filters.errors else None
     rows = []
     if page is not None:
         for listing in page.items:
-            rows.append({
-                "listing": listing,
-                "owner": listing.organisation.name if listing.reveals_owner_to(viewer) else None,
-                "distance_km": shown_distance_km(listing, page.distances, filters, viewer),
-            })
+            rows.append(_card(listing, page, filters, viewer))
     return render_template(template, filters=filters, page=page, rows=rows, kind=_kind_of(cls),
                            sites=my_sites(current_user), vocabulary=vocabulary_options()), \
         (400 if filters.errors else 200)
+
+
+def _card(listing, page, filters, viewer) -> dict:
+    """What a result card shows: the place (approximate where the owner is hidden), and for
+    a stream whose values the reader may see, the values filtered on and the composition."""
+    revealed = listing.reveals_owner_to(viewer)
+    card = {
+        "listing": listing,
+        "owner": listing.organisation.name if revealed else None,
+        "distance_km": shown_distance_km(listing, page.distances, filters, viewer),
+        "place": redaction.place_text(listing, viewer, revealed),
+        "approximate_km": None if revealed else redaction.radius_km(listing),
+        "values": [], "composition": [],
+    }
+    if isinstance(listing, SideStream) and listing.shows_details_to(viewer):
+        values, below = listing.values_by_property, listing.below_detection_keys
+        card["values"] = [(r.key, values[r.key], V.unit_of(r.key), r.key in below)
+                          for r in filters.ranges if r.key in values]
+        card["composition"] = major_components(values)
+    return card
 
 
 @bp.get("/streams")
