@@ -149,6 +149,21 @@ def material_name(key: str | None, language: str | None = None) -> str:
     return names.get(language or locale()) or names.get("en") or key
 
 
+# The score scale the pages explain a score with. The bands are the issue's reading of
+# the engine's calibrated scores (#18: "good fit from 70 %"); not yet checked against
+# the outcomes of deals.
+SCORE_BANDS = ((70, _l("good fit")), (50, _l("possible fit")), (0, _l("weak fit")))
+
+
+def score(pct) -> str:
+    """A score with its place on the scale: "64 % · possible fit (good from 70 %)"."""
+    if pct is None:
+        return "–"
+    band = next(label for low, label in SCORE_BANDS if pct >= low)
+    return _("%(pct)s %% · %(band)s (good from %(good)s %%)", pct=number(pct, 0), band=band,
+             good=SCORE_BANDS[0][0])
+
+
 def template_helpers() -> dict:
-    return {"fmt_material": material_name, "fmt_number": number, "fmt_quantity": quantity, "fmt_price": price, "fmt_day": day,
+    return {"fmt_score": score, "fmt_material": material_name, "fmt_number": number, "fmt_quantity": quantity, "fmt_price": price, "fmt_day": day,
             "fmt_moment": moment, "fmt_age": age, "fmt_industry": industry}
