@@ -128,6 +128,27 @@ def test_desktop_menu_on_one_line_at_1366_px(browser, live_server, listed):
         context.close()
 
 
+def test_a_near_miss_hint(page, live_server):
+    from marketplace.db import db
+    from marketplace.matches import services
+    from tests.matches.test_site_matches import FLY_ASH, GEOPOLYMER
+
+    make = Factory(live_server.app)
+    supplier = make.organisation(name="Selaimen Tuhka Oy", place="Oulu", lat=65.01, lon=25.47)
+    buyer = make.organisation(name="Selaimen Geopolymeeri Oy", place="Kittilä", lat=67.9, lon=25.0)
+    make.stream(supplier, title="Browser fly ash", category="ash", values=FLY_ASH, lat=65.01, lon=25.47,
+                ewc_code="10 01 02", quantity_t_per_year=30000)
+    need = make.need(buyer, title="Browser geopolymer need", requirements=GEOPOLYMER, lat=67.9, lon=25.0,
+                     max_distance_km=250, quantity_t_per_year=5000)
+    user = make.user(buyer, email="near.browser@example.fi", language="en")
+    live_server.run(lambda: services.refresh_all(db.session))
+    sign_in(page, user.email)
+    page.goto(f"/needs/{need.id}")
+    hint = page.locator("[data-near-misses]")
+    expect(hint).to_contain_text("1 stream would fit within")
+    expect(hint).to_contain_text("(this need allows 250 km)")
+
+
 def test_below_detection_round_trip(page, listed):
     # last in the file: the ranking after a publication holds the SQLite write lock a while
     sign_in(page, listed["user"].email)
