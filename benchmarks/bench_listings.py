@@ -141,7 +141,7 @@ def median_ms(client, url: str, repeat: int) -> tuple[float, int]:
     return statistics.median(times), len(response.data)
 
 
-def run(name: str, url: str, rows: int, repeat: int) -> dict:
+def run(name: str, url: str, rows: int, repeat: int, with_import: bool = True) -> dict:
     print(f"{name}: {url}", flush=True)
     engine = create_engine(url)
     build(engine, rows)
@@ -173,7 +173,7 @@ def run(name: str, url: str, rows: int, repeat: int) -> dict:
     geojson_url = "/streams/map.geojson?prop=CaO&min=30&max=&bbox=20.0,65.5,30.0,69.0"
     geojson_ms, size = median_ms(client, geojson_url, repeat)
     features = len(client.get(geojson_url).json["features"])
-    import_s = bench_import(app)
+    import_s = bench_import(app) if with_import else float("nan")
     engine.dispose()
     result = {"text_ms": text_ms, "search_ms": search_ms, "search_total": total, "geojson_ms": geojson_ms,
               "geojson_features": features, "geojson_bytes": size, "import_s": import_s}
@@ -213,14 +213,16 @@ def main(argv=None) -> None:
     parser.add_argument("--rows", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--only", choices=("postgis", "spatialite"))
+    parser.add_argument("--no-import", action="store_true", help="leave out the import of 10 000 rows")
     args = parser.parse_args(argv)
     results = {}
     if args.only != "spatialite" and args.postgis:
-        results["PostGIS"] = run("PostGIS", args.postgis, args.rows, args.repeat)
+        results["PostGIS"] = run("PostGIS", args.postgis, args.rows, args.repeat, not args.no_import)
     if args.only != "postgis" and args.spatialite:
         for suffix in ("", "-wal", "-shm"):
             Path(args.spatialite + suffix).unlink(missing_ok=True)
-        results["SpatiaLite"] = run("SpatiaLite", f"sqlite:///{args.spatialite}", args.rows, args.repeat)
+        results["SpatiaLite"] = run("SpatiaLite", f"sqlite:///{args.spatialite}", args.rows, args.repeat,
+                                    not args.no_import)
     print()
     print("| database | search 200 km (median) | GeoJSON map view (median) | import 10 000 rows |")
     print("| --- | --- | --- | --- |")
