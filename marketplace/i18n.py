@@ -5,8 +5,6 @@ from flask import g
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from . import formatting
-
 CATEGORY_LABELS = {
     "slag": _l("Slag"),
     "ash": _l("Ash"),
@@ -102,5 +100,4 @@ def template_helpers() -> dict:
         "ROLE_LABELS": ROLE_LABELS,
         "number": number,
         "language": language(),
-        **formatting.template_helpers(),
     }
