@@ -13,6 +13,8 @@ no network), with a signed-in member of a verified organisation:
   its count), median of ``--repeat`` requests;
 - the GeoJSON of one map view (northern Finland, same filters the map page sends),
   median of ``--repeat`` requests;
+- text searches in the users' words (``TEXT_SEARCHES``: Finnish and English words, a
+  typo, a List of Waste code), page 1 with its count, median of ``--repeat``;
 - an import of 10 000 side-stream records through ``import_batch`` (checks and writes;
   rolled back afterwards).
 
@@ -35,12 +37,32 @@ from sqlalchemy import orm  # noqa: E402
 from marketplace import create_app  # noqa: E402
 from marketplace.db import create_engine, db  # noqa: E402
 from marketplace.models import Base, MeasuredValue, Organisation, SideStream, Site, User  # noqa: E402
+from marketplace.listings import fulltext  # noqa: E402
 from marketplace.reference import sync_reference_data  # noqa: E402
 
 CATEGORIES = ("slag", "ash", "dust", "tailings", "sludge", "gypsum", "dregs")
 EWC = {"slag": "10 02 02", "ash": "10 01 02", "dust": "10 02 08", "tailings": "01 03 06",
        "sludge": "03 03 11", "gypsum": "10 01 07", "dregs": "03 03 02"}
 PASSWORD = "bench-password-123"
+# Titles in the users' languages and material types of the catalogue, so that the text
+# searches below find a realistic share (a word of one category: about a seventh).
+TITLES = {
+    "slag": (("Masuunikuona", "ggbs"), ("Ferrochrome slag", "fecr_slag_lumpy"), ("Teräskuona", "bof_slag"),
+             ("Slag", None)),
+    "ash": (("Lentotuhka", "coal_fly_ash"), ("Bottom ash", "mswi_bottom_ash"), ("Puutuhka", "grate_wood_ash")),
+    "dust": (("Steel dust", "steel_dust"), ("Pöly", None)),
+    "tailings": (("Rikastushiekka", "tailings_low_sulphide"), ("Tailings", "tailings_sulphidic")),
+    "sludge": (("Biosludge", "biosludge"), ("Vesilaitoksen liete", "water_treatment_sludge")),
+    "gypsum": (("Rikinpoistokipsi", "fgd_gypsum"), ("Neutralisation gypsum", "neutralisation_gypsum")),
+    "dregs": (("Viherlipeäsakka", "green_liquor_dregs"), ("Green liquor dregs", "green_liquor_dregs")),
+}
+TEXT_SEARCHES = (
+    ("a word, inflected (every slag)", "/streams?q=kuonaa"),
+    ("a word within 200 km", "/streams?q=slag&near=Rovaniemi&km=200"),
+    ("two words, one a compound part", "/streams?q=masuuni+kuona"),
+    ("a typo", "/streams?q=ferokromikuona"),
+    ("a code", "/streams?q=100202"),
+)
 
 
 def empty_schema(engine) -> None:
@@ -82,11 +104,14 @@ def build(engine, rows: int, seed: int = 7) -> None:
             for i in range(start, min(rows, start + chunk)):
                 lat, lon = rng.uniform(60.0, 70.0), rng.uniform(17.0, 31.0)
                 category = rng.choice(CATEGORIES)
+                title, material_type = rng.choice(TITLES[category])
+                stream = {"title": f"{title} {i}", "description": "generated for the benchmark",
+                          "category": category, "ewc_code": EWC[category], "material_type": material_type}
                 streams.append({
-                    "id": next_id, "organisation_id": rng.choice(org_ids), "title": f"{category} lot {i}",
-                    "description": "generated for the benchmark", "place": "", "lat": lat, "lon": lon,
+                    **stream, "search_text": fulltext.stream_document(stream),
+                    "id": next_id, "organisation_id": rng.choice(org_ids), "place": "", "lat": lat, "lon": lon,
                     "location": f"SRID=4326;POINT({lon} {lat})", "visibility": rng.choice(("public", "public", "anonymous")),
-                    "status": "active", "category": category, "ewc_code": EWC[category],
+                    "status": "active",
                     "quantity_t_per_year": rng.choice((500, 2000, 10000, 50000)), "hazardous_properties": [],
                     "hazard_note": "",
                 })
@@ -116,7 +141,7 @@ def median_ms(client, url: str, repeat: int) -> tuple[float, int]:
     return statistics.median(times), len(response.data)
 
 
-def run(name: str, url: str, rows: int, repeat: int) -> dict:
+def run(name: str, url: str, rows: int, repeat: int, with_import: bool = True) -> dict:
     print(f"{name}: {url}", flush=True)
     engine = create_engine(url)
     build(engine, rows)
@@ -135,12 +160,22 @@ def run(name: str, url: str, rows: int, repeat: int) -> dict:
                                                             ("min", "30"), ("max", ""), ("category", "slag")]), None),
                        None).total
         db.session.remove()
+    text_ms = {}
+    for label, url in TEXT_SEARCHES:
+        text_ms[label] = median_ms(client, url, repeat)[0]
+        with app.test_request_context(url):
+            from flask import request
+
+            hits = search(SideStream, parse_filters(request.args, None), None).total
+            db.session.remove()
+        print(f"  text search, {label} ({url}): median {text_ms[label]:.1f} ms ({hits} hits)", flush=True)
+        text_ms[label] = (text_ms[label], hits)
     geojson_url = "/streams/map.geojson?prop=CaO&min=30&max=&bbox=20.0,65.5,30.0,69.0"
     geojson_ms, size = median_ms(client, geojson_url, repeat)
     features = len(client.get(geojson_url).json["features"])
-    import_s = bench_import(app)
+    import_s = bench_import(app) if with_import else float("nan")
     engine.dispose()
-    result = {"search_ms": search_ms, "search_total": total, "geojson_ms": geojson_ms,
+    result = {"text_ms": text_ms, "search_ms": search_ms, "search_total": total, "geojson_ms": geojson_ms,
               "geojson_features": features, "geojson_bytes": size, "import_s": import_s}
     print(f"  search within 200 km: median {search_ms:.1f} ms ({total} hits)")
     print(f"  GeoJSON map view: median {geojson_ms:.1f} ms ({features} features, {size / 1024:.0f} kB)")
@@ -178,20 +213,28 @@ def main(argv=None) -> None:
     parser.add_argument("--rows", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--only", choices=("postgis", "spatialite"))
+    parser.add_argument("--no-import", action="store_true", help="leave out the import of 10 000 rows")
     args = parser.parse_args(argv)
     results = {}
     if args.only != "spatialite" and args.postgis:
-        results["PostGIS"] = run("PostGIS", args.postgis, args.rows, args.repeat)
+        results["PostGIS"] = run("PostGIS", args.postgis, args.rows, args.repeat, not args.no_import)
     if args.only != "postgis" and args.spatialite:
         for suffix in ("", "-wal", "-shm"):
             Path(args.spatialite + suffix).unlink(missing_ok=True)
-        results["SpatiaLite"] = run("SpatiaLite", f"sqlite:///{args.spatialite}", args.rows, args.repeat)
+        results["SpatiaLite"] = run("SpatiaLite", f"sqlite:///{args.spatialite}", args.rows, args.repeat,
+                                    not args.no_import)
     print()
     print("| database | search 200 km (median) | GeoJSON map view (median) | import 10 000 rows |")
     print("| --- | --- | --- | --- |")
     for name, r in results.items():
         print(f"| {name} | {r['search_ms']:.0f} ms ({r['search_total']} hits) | {r['geojson_ms']:.0f} ms "
               f"({r['geojson_features']} features) | {r['import_s']:.1f} s |")
+    print()
+    print("| text search | " + " | ".join(results) + " |")
+    print("| --- |" + " --- |" * len(results))
+    for label, url in TEXT_SEARCHES:
+        cells = [f"{r['text_ms'][label][0]:.0f} ms ({r['text_ms'][label][1]} hits)" for r in results.values()]
+        print(f"| {label}: `{url}` | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -136,7 +136,11 @@ def _connect_signals() -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from . import formatting
     from .i18n import template_helpers
+
+    # Globals, not a context processor: templates rendered outside a view (mails) use them too.
+    app.jinja_env.globals.update(formatting.template_helpers())
 
     @app.context_processor
     def inject_helpers():

@@ -38,8 +38,17 @@ def include_object(obj, name, type_, reflected, compare_to):
         return False
     if type_ == "table" and name in {"spatial_ref_sys", "topology", "layer"}:
         return False
+    # The full-text index (FTS5 tables, expression indexes) is built by its own DDL.
+    if type_ in ("table", "index", "column") and fulltext_object(name):
+        return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
+
+
+def fulltext_object(name) -> bool:
+    from .listings.fulltext import is_index_object
+
+    return is_index_object(name)
 
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

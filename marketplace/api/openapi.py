@@ -440,7 +440,7 @@ def _search_parameters(kind: str) -> list[dict]:
     from ..models import APPLICATIONS, CATEGORIES
 
     parameters = [
-        _param("q", "Free text: every word in the title or description (streams: also the EWC code and industry).",
+        _param("q", "Free text in Finnish, Swedish or English: every word (its inflections, compounds and near spellings) in the title, description, category, material type, industry or List of Waste code and title; a code (10 02 02 or 100202) finds its listings first.",
                {"type": "string", "maxLength": 200}),
         _param("application", "Use: needs of this application; side streams of a category the use takes.",
                {"enum": list(APPLICATIONS)}),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -20,7 +20,8 @@ CLOSING_REASON_LABELS = {
 
 
 def period_choices():
-    return [(str(m), lazy_ngettext("%(num)d month", "%(num)d months", m)) for m in PERIOD_CHOICES]
+    # ngettext at the request (the form is made in one), so that extraction finds it
+    return [(str(m), ngettext("%(num)d month", "%(num)d months", m)) for m in PERIOD_CHOICES]
 
 
 class RenewForm(FlaskForm):

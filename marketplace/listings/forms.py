@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField, widgets,
 )
 from wtforms.fields import DateField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import ValidationError, DataRequired, Length, Optional
 
 from matching import vocabulary as V
 
@@ -243,6 +243,11 @@ class StreamForm(LocationMixin, FlaskForm):
                                choices=_choices(AVAILABILITIES, AVAILABILITY_LABELS, _l("Not stated")))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(_l("Available until"), validators=[Optional()])
+
+    def validate_available_until(self, field):
+        start = self.available_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError(_("The end of availability is before its start."))
     price_eur_per_t = NumberField(_l("Price (€/t; negative: you pay for removal)"))
     visibility = SelectField(_l("Visibility"), choices=_choices(("public", "anonymous", "brokered"),
                                                                 VISIBILITY_LABELS))
@@ -252,7 +257,7 @@ class StreamForm(LocationMixin, FlaskForm):
     material_type = SelectField(_l("Material type"), choices=[], validate_choice=False)
     sources = FieldList(FormField(SourceRowForm), min_entries=0)
     values = FieldList(FormField(ValueRowForm), min_entries=0)
-    paste = TextAreaField(_l("Paste a lab report"), validators=[Optional(), Length(max=20000)],
+    paste = TextAreaField(_l("Paste the lines of a lab report (copy them from the report)"), validators=[Optional(), Length(max=20000)],
                           render_kw={"rows": 5, "placeholder": "SiO2\t30,5\nCaO 42.1 %\nCd 0,8 mg/kg"})
     action = HiddenField()
 

@@ -20,7 +20,7 @@ from ..db import db
 from ..models import APPLICATIONS, CATEGORIES, MaterialNeed, MeasuredValue, Organisation, SideStream, Site
 from ..models.listing import SEARCHABLE_STATUSES, ListingRow, OrganisationRow
 from ..security import parse_id, parse_page
-from . import gazetteer
+from . import fulltext, gazetteer
 from .knowledge import suited
 from .values import parse_number
 
@@ -335,27 +335,25 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _text_filter_and_score(cls, q: str):
-    conditions, score = [], sa.literal(0)
-    for term in _text_terms(q):
-        pattern = _like(term)
-        in_title = cls.title.ilike(pattern, escape="\\")
-        in_description = cls.description.ilike(pattern, escape="\\")
-        columns = [in_title, in_description]
-        if cls is SideStream:
-            columns += [SideStream.ewc_code.like(pattern, escape="\\"),
-                        SideStream.industry.ilike(pattern, escape="\\")]
-        conditions.append(sa.or_(*columns))
-        score = score + sa.case((in_title, 3), else_=0) + sa.case((in_description, 1), else_=0)
-    return sa.and_(*conditions), score
+def text_condition(cls, q: str):
+    """Listings that a typed query finds (``fulltext``: each database's full-text search)."""
+    def finds(clause) -> bool:
+        return db.session.scalar(sa.select(cls.id).where(cls.status.in_(SEARCHABLE_STATUSES), clause)
+                                 .limit(1)) is not None
+
+    return fulltext.condition(cls, fulltext.TextQuery.parse(q), _dialect(), finds)
+
+
+def text_rank(cls, q: str):
+    return fulltext.rank(cls, fulltext.TextQuery.parse(q), _dialect())
 
 
 def base_conditions(cls, f: Filters, user) -> list:
     # The visibility clause comes last: SQLite tests the conditions in the order written,
     # and the cheap, selective filters (category, place) should discard rows first.
     conditions = [cls.status.in_(SEARCHABLE_STATUSES)]
-    if f.q:
-        conditions.append(_text_filter_and_score(cls, f.q)[0])
+    if f.q and not fulltext.TextQuery.parse(f.q).empty:
+        conditions.append(text_condition(cls, f.q))
     if cls is SideStream:
         if f.category:
             conditions.append(SideStream.category == f.category)
@@ -418,7 +416,9 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         # (70 ms of 150 measured), and plan them in parallel from the wrong end (the
         # property index, 50 000 rows, instead of the place): 140 ms against 65 serial.
         db.session.execute(sa.text("SELECT set_config('jit', 'off', true), "
-                                   "set_config('max_parallel_workers_per_gather', '0', true)"))
+                                   "set_config('max_parallel_workers_per_gather', '0', true), "
+                                   "set_config('pg_trgm.word_similarity_threshold', :similarity, true)"),
+                           {"similarity": str(fulltext.WORD_SIMILARITY)})
     distance = None
     # The count rides along the page's own query (one pass over the matches, not two):
     # sorting for the page, or for a map's first MAP_LIMIT markers, reads every match anyway.
@@ -440,7 +440,7 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         query = query.options(orm.selectinload(cls.values if cls is SideStream else cls.requirements))
     sort = f.effective_sort
     if sort == "relevance":
-        query = query.order_by(_text_filter_and_score(cls, f.q)[1].desc(), cls.created_at.desc(), cls.id.desc())
+        query = query.order_by(text_rank(cls, f.q).desc(), cls.created_at.desc(), cls.id.desc())
     elif sort == "distance" and distance is not None:
         query = query.order_by(distance.asc(), cls.id)
     elif sort == "quantity":

@@ -93,9 +93,11 @@ _LINE = re.compile(
 )
 
 
-def parse_lab_report(text: str) -> tuple[list[tuple[str, float]], list[str]]:
+def parse_lab_report(text: str) -> tuple[list[tuple[str, float, bool]], list[str]]:
     """Read lines of 'key value [unit]' (tab or spaces; decimal comma or point) as
-    (key, value in the canonical unit) pairs, plus a message for each line not understood.
+    (key, value in the canonical unit, below detection) rows, plus a message for each
+    line not understood. 'Cr(VI) < 0,5 mg/kg' is kept: below the detection limit of 0.5
+    (the contract's ``below_detection``), what a receiver wants to see.
 
     'SiO2\\t30,5', 'CaO 42.1 %', 'Cd 0,8 mg/kg', 'Cr 4 %' (= 40 000 mg/kg) all read.
     Blank lines and lines without a number (headings) are skipped silently."""
@@ -121,11 +123,14 @@ def parse_lab_report(text: str) -> tuple[list[tuple[str, float]], list[str]]:
                 _("Line %(n)d: unknown property %(key)s", n=number, key=raw_key)
             )
             continue
+        raw_value = raw_value.replace(" ", "")
+        below = raw_value.startswith("<")
         try:
-            value = parse_number(raw_value.replace(" ", ""))
+            value = parse_number(raw_value[1:] if below else raw_value)
+            if raw_value.startswith(">"):
+                raise ValueError(raw_value)
         except ValueError:
-            problems.append(_("Line %(n)d: %(value)s is not a number (values below a detection "
-                              "limit are left out)", n=number, value=raw_value.strip()))
+            problems.append(_("Line %(n)d: %(value)s is not a number", n=number, value=raw_value.strip()))
             continue
         try:
             value = convert(key, value, unit)
@@ -133,7 +138,7 @@ def parse_lab_report(text: str) -> tuple[list[tuple[str, float]], list[str]]:
             problems.append(_("Line %(n)d: the unit %(unit)s does not fit %(key)s (%(canonical)s)",
                               n=number, unit=unit, key=key, canonical=V.unit_of(key)))
             continue
-        rows.append((key, round(value, 10)))
+        rows.append((key, round(value, 10), below))
     return rows, problems
 
 

@@ -84,18 +84,34 @@ def vocabulary_options() -> list[tuple[str, str]]:
 def _browse(cls, template: str):
     viewer = current_user._get_current_object()
     filters = parse_filters(request.args, viewer)
-    page = search(cls, filters, viewer) if not filters.errors else None
+    page = search(cls, filters, viewer, load_details=True) if not filters.errors else None
     rows = []
     if page is not None:
         for listing in page.items:
-            rows.append({
-                "listing": listing,
-                "owner": listing.organisation.name if listing.reveals_owner_to(viewer) else None,
-                "distance_km": shown_distance_km(listing, page.distances, filters, viewer),
-            })
+            rows.append(_card(listing, page, filters, viewer))
     return render_template(template, filters=filters, page=page, rows=rows, kind=_kind_of(cls),
                            sites=my_sites(current_user), vocabulary=vocabulary_options()), \
         (400 if filters.errors else 200)
+
+
+def _card(listing, page, filters, viewer) -> dict:
+    """What a result card shows: the place (approximate where the owner is hidden), and for
+    a stream whose values the reader may see, the values filtered on and the composition."""
+    revealed = listing.reveals_owner_to(viewer)
+    card = {
+        "listing": listing,
+        "owner": listing.organisation.name if revealed else None,
+        "distance_km": shown_distance_km(listing, page.distances, filters, viewer),
+        "place": redaction.place_text(listing, viewer, revealed),
+        "approximate_km": None if revealed else redaction.radius_km(listing),
+        "values": [], "composition": [],
+    }
+    if isinstance(listing, SideStream) and listing.shows_details_to(viewer):
+        values, below = listing.values_by_property, listing.below_detection_keys
+        card["values"] = [(r.key, values[r.key], V.unit_of(r.key), r.key in below)
+                          for r in filters.ranges if r.key in values]
+        card["composition"] = major_components(values)
+    return card
 
 
 @bp.get("/streams")
@@ -286,8 +302,8 @@ def _paste_into(form: StreamForm) -> list[str]:
     rows = [(e.form.property.data, e.form.value.data, e.form.unit.data)
             for e in form.values if not e.form.is_blank()]
     keys = {known_key_or_raw(r[0]): i for i, r in enumerate(rows)}
-    for key, value in pasted:
-        row = (key, f"{value:g}", V.unit_of(key))
+    for key, value, below in pasted:
+        row = (key, f"< {value:g}" if below else f"{value:g}", V.unit_of(key))
         if key in keys:
             rows[keys[key]] = row
         else:
@@ -296,9 +312,18 @@ def _paste_into(form: StreamForm) -> list[str]:
     while form.values.entries:
         form.values.pop_entry()
     for prop, value, unit in rows:
-        form.values.append_entry({"property": prop, "value": parse_or_none(value), "unit": unit})
+        form.values.append_entry({"property": prop, "value": _row_value(value), "unit": unit})
     form.paste.data = ""
     return problems
+
+
+def _row_value(text):
+    """A value row's content again: a number, or '< limit' for a result below detection."""
+    text = str(text or "").strip()
+    if text.startswith("<"):
+        limit = parse_or_none(text[1:])
+        return f"< {limit:g}" if limit is not None else None
+    return parse_or_none(text)
 
 
 def known_key_or_raw(raw):
@@ -395,10 +420,12 @@ def _stream_form(stream: SideStream | None):
             flash(_("The pasted values are in the table: check them and save."), "info")
         elif action == "add_row":
             pass
-        elif form.validate():
+        else:
+            # Every check in one round: the fields, the values and the place alike.
+            valid = form.validate()
             values = form.value_pairs()
             location = _resolve_location(form, current_user)
-            if values is not None and location is not None:
+            if valid and values is not None and location is not None:
                 record = form.to_record(values, location)
                 evidence = {"evidence": request.files.get("legal_evidence"),
                             "evidence_title": form.legal_evidence_title.data or ""}
@@ -424,9 +451,6 @@ def _stream_form(stream: SideStream | None):
                         for name in ("kind", "properties", "reference", "method", "date"):
                             rows[f"sources[{index}].{name}"] = getattr(entry.form, name)
                     _apply_problems(form, error.errors, rows)
-            status = 400
-        else:
-            form.value_pairs()
             status = 400
     _pad(form.values, BLANK_VALUE_ROWS)
     _pad(form.sources, BLANK_SOURCE_ROWS)
@@ -525,9 +549,11 @@ def _need_form(need: MaterialNeed | None):
             flash(_("%(n)d limits of the application were added: tighten them if you need to.", n=added), "info")
         elif action == "add_row":
             pass
-        elif form.validate():
+        else:
+            # Every check in one round: the fields and the place alike.
+            valid = form.validate()
             location = _resolve_location(form, current_user)
-            if location is not None:
+            if valid and location is not None:
                 record = form.to_record(location)
                 extra = {"site_id": int(form.site_id.data) if form.site_id.data else None,
                          "codes_from_permits": bool(form.codes_from_permits.data)}
@@ -552,8 +578,6 @@ def _need_form(need: MaterialNeed | None):
                     for name in (*CONTEXT_CHOICES, "groundwater_area"):
                         rows[f"context.{name}"] = getattr(form, name)
                     _apply_problems(form, error.errors, rows)
-            status = 400
-        else:
             status = 400
     _pad(form.requirements, BLANK_REQUIREMENT_ROWS)
     return render_template("listings/need_form.html", form=form, need=need, vocabulary=vocabulary_options(),

@@ -14,12 +14,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import has_request_context
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 from sqlalchemy import orm
 
 import matching
 import matching.live
 import matching.weights
+from matching import reasons as R, weights as W
 
 from .. import redaction
 from ..db import db
@@ -702,3 +703,68 @@ def blends_for_dashboard(session, viewer, limit: int = 5) -> list[tuple[Material
             break
     return out
 
+
+# -- near misses -----------------------------------------------------------------------
+
+# A need with fewer feasible matches than this gets the engine's near misses.
+FEW_MATCHES = 3
+NEAR_MISS_CANDIDATES = 200
+
+
+@dataclass
+class NearMissView:
+    text: str
+    offers: list = field(default_factory=list)  # providers.search.Offer, analyses only
+
+
+def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
+    """What would change a need with few or no feasible matches, from the engine's own
+    judgement of its refused pairs (``matching.nearmiss``), in the reader's words.
+
+    Only streams the reader may find count, and only those whose values the reader may
+    read count for a limit (the limit named would tell their value); distances come from
+    the place the engine holds for a hidden stream (its approximate one), rounded up."""
+    from matching import nearmiss
+
+    if not can_see_matches(need, viewer) or count_matches(session, need, viewer) >= FEW_MATCHES:
+        return []
+    live = engine.current(session)
+    record = live.needs.get(str(need.id))
+    if record is None:
+        return []
+    found = live.rank_streams(record, top=NEAR_MISS_CANDIDATES, include_infeasible=True)
+    ids = [int(m.stream_id) for m in found]
+    streams = {}
+    for chunk in _chunks([str(i) for i in ids]):
+        streams.update({s.id: s for s in session.scalars(sa.select(SideStream).where(
+            SideStream.id.in_([int(i) for i in chunk]), SideStream.status.in_(SEARCHABLE_STATUSES)))})
+    kept = []
+    for m in found:
+        stream = streams.get(int(m.stream_id))
+        if stream is None or not stream.is_visible_to(viewer):
+            continue
+        if not m.feasible and not stream.shows_details_to(viewer) and any(
+                r.ok is False and r.template != R.TOO_FAR for r in m.reasons):
+            continue
+        kept.append(m)
+    views = []
+    for hint in nearmiss.near_misses(kept):
+        if hint.kind == "distance":
+            views.append(NearMissView(ngettext(
+                "%(num)d stream would fit within %(km)s km (this need allows %(limit)s km)",
+                "%(num)d streams would fit within %(km)s km (this need allows %(limit)s km)", hint.count,
+                km=f"{hint.value:g}", limit=f"{need.max_distance_km or W.DEFAULT_MAX_ROAD_KM:g}")))
+        elif hint.kind in ("max", "min"):
+            views.append(NearMissView(ngettext(
+                "%(num)d stream would fit if %(property)s %(op)s %(value)s %(unit)s were allowed",
+                "%(num)d streams would fit if %(property)s %(op)s %(value)s %(unit)s were allowed", hint.count,
+                property=hint.property, op="≤" if hint.kind == "max" else "≥", value=f"{hint.value:g}",
+                unit=hint.unit)))
+        elif hint.kind == "analysis":
+            from ..providers.search import providers_for_missing
+
+            offers = [o for s in providers_for_missing(need, [hint.property], per_kind=1) for o in s.offers]
+            views.append(NearMissView(ngettext(
+                "%(num)d stream has no %(property)s analysis", "%(num)d streams have no %(property)s analysis",
+                hint.count, property=hint.property), offers))
+    return views

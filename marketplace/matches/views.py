@@ -36,7 +36,11 @@ def match_helpers():
         _with_deals([view for idea in ideas for view in idea.needs_nearby])
         return ideas
 
+    def listing_near_misses(need):
+        return services.near_misses_for_need(db.session, need, current_user)
+
     return {
+        "listing_near_misses": listing_near_misses,
         "listing_matches": listing_matches,
         "listing_ideas": listing_ideas,
         "can_see_matches": lambda listing: services.can_see_matches(listing, current_user),

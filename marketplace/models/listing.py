@@ -76,6 +76,9 @@ class ListingMixin:
     approx_lat: orm.Mapped[float | None]
     approx_lon: orm.Mapped[float | None]
     approx_radius_km: orm.Mapped[float | None]
+    # The listing's searchable words in every language, filled on each write and indexed
+    # by the database's full-text search (``marketplace.listings.fulltext``).
+    search_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="", server_default="")
 
     @orm.declared_attr
     def organisation_id(cls) -> orm.Mapped[int]:

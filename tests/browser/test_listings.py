@@ -40,8 +40,8 @@ def test_supplier_posts_a_slag_through_the_form_and_the_map(page, live_server, p
     page.fill("#title", "Browser slag, air-cooled")
     page.select_option("#category", "slag")
     page.fill("#ewc_code", "100202")
-    page.wait_for_selector("[data-waste-suggestions] button")
-    page.click("[data-waste-suggestions] button >> nth=0")
+    page.wait_for_selector("[data-waste-suggestions] [role=option]")
+    page.click("[data-waste-suggestions] [role=option] >> nth=0")
     assert page.input_value("#ewc_code") == "10 02 02"
     page.fill("#quantity_t_per_year", "12 000")
     page.fill("#paste", "SiO2\t31,5\nCaO 44.2 %\nMgO 9\nAl2O3 11")

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from marketplace import redaction
 from marketplace.db import db
-from marketplace.models import MaterialNeed, SideStream
+from marketplace.models import MaterialNeed, MeasuredValue, SideStream
 from tests.listings.conftest import need_form, stream_form
 
 
@@ -230,3 +230,34 @@ def test_places_offer_my_sites_first(client, auth, supplier):
     assert places[0]["kind"] == "site"
     assert any(p["name"].startswith("Tornio") and p["kind"] != "site" for p in places)
     assert client.get("/listings/places.json?q=suurikuusikko").json[0]["lat"] == 67.9
+
+
+def test_every_error_in_one_round(app, client, auth, supplier):
+    """A missing place, a bad value and dates out of order are all named at once."""
+    auth.login("supplier@example.fi")
+    response = client.post("/streams/new", data=stream_form(
+        lat="", lon="", place="", quantity_t_per_year="lots",
+        **{"values-0-value": "abc", "available_from": "2026-06-01", "available_until": "2026-01-01"}))
+    assert response.status_code == 400
+    for message in ("Click the map, type a place name", "Enter a number",
+                    "The end of availability is before its start."):
+        assert message in response.text, message
+
+
+def test_a_pasted_value_below_detection_is_kept(app, client, auth, supplier):
+    from marketplace.listings.values import parse_lab_report
+
+    rows, problems = parse_lab_report("Cr(VI) < 0,5 mg/kg\nCd\t<0.2\tmg/kg\nZn > 5")
+    assert rows == [("CrVI", 0.5, True), ("Cd", 0.2, True)] and len(problems) == 1
+    auth.login("supplier@example.fi")
+    page = client.post("/streams/new", data=stream_form(action="paste", paste="Cr(VI) < 0,5 mg/kg"))
+    assert 'value="&lt; 0.5"' in page.text
+    response = client.post("/streams/new", data=stream_form(**{"values-3-property": "CrVI",
+                                                                "values-3-value": "< 0,5",
+                                                                "values-3-unit": "mg/kg"}))
+    assert response.status_code == 302, response.text[:3000]
+    detail = client.get(response.headers["Location"])
+    assert "&lt; " in detail.text
+    with app.app_context():
+        value = db.session.scalar(sa.select(MeasuredValue).where(MeasuredValue.property == "CrVI"))
+        assert value.below_detection and value.value == 0.5

@@ -46,18 +46,87 @@
       .then(function (r) { return r.json(); }).then(then).catch(function () {});
   }
 
-  if (ewc && wasteUrl) {
-    ewc.addEventListener("input", debounce(function () {
-      var q = ewc.value.trim();
-      if (q.length < 2) { ewcList.hidden = true; return; }
-      lookUp(q, function (items) {
-        suggestions(ewcList, items, function (e) { return e.display + " " + e.title; }, function (e) {
-          ewc.value = e.display;
-          ewcTitle.textContent = e.title;
-          showHazard(e.hazardous);
-        });
+  /* The code field is an ARIA combobox with a list popup (WAI-ARIA 1.2 "list
+     autocomplete"): typing fetches entries; Down and Up move through them, Enter takes
+     the active one, Escape closes the list; the focus stays in the field. */
+  function wasteCombobox(input, list, choose) {
+    var items = [], active = -1;
+    list.id = list.id || "waste-code-listbox";
+    input.removeAttribute("list");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("autocomplete", "off");
+    list.setAttribute("role", "listbox");
+
+    function open(isOpen) {
+      list.hidden = !isOpen;
+      input.setAttribute("aria-expanded", isOpen ? "true" : "false");
+      if (!isOpen) { setActive(-1); }
+    }
+    function setActive(index) {
+      active = index;
+      Array.prototype.forEach.call(list.children, function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+        li.classList.toggle("active", i === index);
       });
+      if (index >= 0 && list.children[index]) {
+        input.setAttribute("aria-activedescendant", list.children[index].id);
+        list.children[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function take(index) {
+      if (index < 0 || !items[index]) { return; }
+      choose(items[index]);
+      open(false);
+    }
+    function show(found) {
+      items = found;
+      list.innerHTML = "";
+      found.forEach(function (e, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = e.display + " " + e.title;
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); });
+        li.addEventListener("click", function () { take(i); });
+        list.appendChild(li);
+      });
+      open(found.length > 0);
+    }
+    input.addEventListener("input", debounce(function () {
+      var q = input.value.trim();
+      if (q.length < 2) { show([]); return; }
+      lookUp(q, show);
     }, 200));
+    input.addEventListener("keydown", function (event) {
+      var isOpen = !list.hidden && items.length > 0;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!isOpen) { if (items.length) { open(true); setActive(event.key === "ArrowDown" ? 0 : items.length - 1); } return; }
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((active + step + items.length) % items.length);
+      } else if (event.key === "Enter" && isOpen && active >= 0) {
+        event.preventDefault();  // take the entry, do not send the form
+        take(active);
+      } else if (event.key === "Escape" && isOpen) {
+        event.preventDefault();
+        open(false);
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(function () { open(false); }, 150); });
+  }
+
+  if (ewc && wasteUrl) {
+    wasteCombobox(ewc, ewcList, function (e) {
+      ewc.value = e.display;
+      ewcTitle.textContent = e.title;
+      showHazard(e.hazardous);
+    });
     ewc.addEventListener("change", function () {
       var q = ewc.value.replace(/\s|\*/g, "");
       if (/^\d{6}$/.test(q)) {

@@ -1,0 +1,90 @@
+"""Near misses: what would change a listing with few or no feasible matches.
+
+From the engine's own judgement of each pair (``Matcher.rank_streams(...,
+include_infeasible=True)``), the pairs refused for exactly one reason are grouped by
+that reason: too far ("3 streams fit within 500 km"), one limit ("2 fit if Cd <= 3 mg/kg
+were allowed"); and pairs that are missing only analyses are counted by the property
+missing ("1 has no amorphous_pct analysis"). Nothing is guessed: each hint is a count of
+pairs the engine refused for that one reason alone.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from . import reasons as R
+
+# Distances in hints are rounded up to this step (km): they must not give away the
+# place of a stream whose owner is hidden (the site rounds hidden distances to 10 km).
+DISTANCE_STEP_KM = 50
+
+
+@dataclass
+class NearMiss:
+    """kind: 'distance' (value: the road km that would be needed), 'max' or 'min' (a
+    limit on ``property``; value: the limit that would let ``count`` pairs fit), or
+    'analysis' (``property`` has no value in ``count`` pairs)."""
+
+    kind: str
+    count: int
+    value: float | None = None
+    property: str | None = None
+    unit: str = ""
+    stream_ids: list = field(default_factory=list)
+
+
+def _round_up(value: float, step: float) -> float:
+    return math.ceil(value / step) * step
+
+
+def _loosened(value: float) -> float:
+    """A limit just holding ``value``, to two significant figures (not the exact value of
+    someone's analysis)."""
+    if value <= 0:
+        return 0.0
+    digits = 1 - int(math.floor(math.log10(abs(value))))
+    step = 10 ** -digits
+    return round(math.ceil(value / step) * step, max(digits, 0))
+
+
+def _tightened(value: float) -> float:
+    if value <= 0:
+        return 0.0
+    digits = 1 - int(math.floor(math.log10(abs(value))))
+    step = 10 ** -digits
+    return round(math.floor(value / step) * step, max(digits, 0))
+
+
+def near_misses(matches) -> list[NearMiss]:
+    """Hints from a need's ranked pairs (feasible and refused), most pairs first."""
+    distance: list = []
+    limits: dict[tuple, list] = {}
+    analyses: dict[str, list] = {}
+    for match in matches:
+        if match.feasible:
+            for key in match.missing or ():
+                analyses.setdefault(key, []).append(match.stream_id)
+            continue
+        broken = [r for r in match.reasons if r.ok is False]
+        if len(broken) != 1:
+            continue
+        reason = broken[0]
+        if reason.template == R.TOO_FAR:
+            distance.append((match.road_km, match.stream_id))
+        elif reason.template in (R.REQ_MAX_BROKEN, R.REQ_MIN_BROKEN):
+            p = reason.params
+            kind = "max" if reason.template == R.REQ_MAX_BROKEN else "min"
+            limits.setdefault((kind, p.get("property"), p.get("unit", "")), []).append(
+                (float(p.get("value")), match.stream_id))
+    hints = []
+    if distance:
+        hints.append(NearMiss("distance", len(distance),
+                              _round_up(max(km for km, _ in distance), DISTANCE_STEP_KM),
+                              stream_ids=[s for _, s in distance]))
+    for (kind, prop, unit), found in limits.items():
+        values = [v for v, _ in found]
+        value = _loosened(max(values)) if kind == "max" else _tightened(min(values))
+        hints.append(NearMiss(kind, len(found), value, prop, unit, [s for _, s in found]))
+    for key, ids in analyses.items():
+        hints.append(NearMiss("analysis", len(ids), None, key, stream_ids=ids))
+    return sorted(hints, key=lambda h: (-h.count, h.kind, h.property or ""))
