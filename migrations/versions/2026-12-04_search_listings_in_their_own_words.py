@@ -1,7 +1,7 @@
 """Search listings in their own words with each database's full-text search
 
 Revision ID: 7c4e1f0a2b93
-Revises: 5b0c7e2a9d41
+Revises: 021d2d23297e
 Create Date: 2026-12-04 22:00:00
 
 Each listing gets ``search_text``, its searchable words in Finnish, English and Swedish
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '7c4e1f0a2b93'
-down_revision = '5b0c7e2a9d41'
+down_revision = '021d2d23297e'
 branch_labels = None
 depends_on = None
 
