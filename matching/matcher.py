@@ -171,7 +171,7 @@ class Context:
     read: tuple = ()                  # label keys read from the text ('land_use:forestry')
     stricter: tuple = ()              # label keys assumed as the stricter reading
     app_read: bool = False
-    uses_of: str = ""                 # the use whose documented uses decide (a role's, else application)
+    uses_of: str = ""                 # the use whose documented uses decide (the application)
 
     @property
     def key(self) -> tuple:
