@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marketplace.db import db
 from marketplace.models import Enquiry, EnquiryMessage, Notice
-from tests.access import BROKERS, OWNERS_A, Rule, everyone, only, signed_in
+from tests.access import BROKERS, OWNERS_A, Rule, only, signed_in
 from tests.deals.story import add_match
 
 CONVERSATION = OWNERS_A | {"member_b"} | BROKERS
@@ -40,11 +40,10 @@ def extend_world(world, make):
         db.session.remove()
 
 
-def _writers(status_b: int, others: int = 403) -> dict:
+def _writers(status_b: int) -> dict:
     """Only member B (a verified organisation's member, not the owner) may write; the
-    unverified member, the owners and the brokers are told why not."""
-    expect = only({"member_b"}, status_b, others=others)
-    return expect
+    unverified member, the owners and the brokers are told why not (403)."""
+    return only({"member_b"}, status_b, others=403)
 
 
 RULES = [
