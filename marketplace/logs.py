@@ -23,10 +23,13 @@ _job_request_id: ContextVar[str | None] = ContextVar("sivuvirta_job_request_id",
 
 
 def current_request_id() -> str | None:
-    """The id of the request being served, or of the request that queued the running job."""
+    """The id of the request that queued the running job, or of the request being served."""
+    job = _job_request_id.get()
+    if job is not None:
+        return job
     if has_request_context():
         return g.get("request_id")
-    return _job_request_id.get()
+    return None
 
 
 @contextmanager

@@ -95,3 +95,26 @@ def test_json_logs_carry_the_request_id_the_response_gave(unreachable):
     warning = next(line for line in lines if line["message"].startswith("database unavailable"))
     assert warning["request_id"] == response.headers[HEADER]
     assert warning["level"] == "WARNING" and warning["time"].endswith("+00:00")
+
+
+def test_a_queued_job_logs_under_the_request_id_of_the_request_that_queued_it(app, caplog):
+    from flask import g
+
+    from marketplace.db import db
+    from marketplace.jobs import core
+
+    with app.test_request_context():
+        g.request_id = "req-queued-0001"
+        job = core.enqueue("ping")
+        db.session.commit()
+        job_id = job.id
+        assert job.request_id == "req-queued-0001"
+    handler_filter = RequestIdFilter()
+    caplog.handler.addFilter(handler_filter)
+    try:
+        with caplog.at_level(logging.INFO, logger="marketplace.jobs.core"):
+            assert core.run(app, job_id) == "done"
+    finally:
+        caplog.handler.removeFilter(handler_filter)
+    lines = [r for r in caplog.records if r.name == "marketplace.jobs.core" and f"job {job_id}" in r.getMessage()]
+    assert lines and {r.request_id for r in lines} == {"req-queued-0001"}

@@ -314,7 +314,7 @@ def stream_ideas(listing_id: int):
     return jsonify({"items": [idea_item(idea, stream, viewer()) for idea in ideas]})
 
 
-@bp.get("/needs/<int:listing_id>/blends")
+@bp.get("/needs/<need:listing_id>/blends")
 def need_blends(listing_id: int):
     need = _load(MaterialNeed, listing_id)
     refused = _require_match_reader(need)

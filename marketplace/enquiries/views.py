@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import redaction
 from ..db import db
 from ..errors import DomainError, InvalidInput
 from ..models import MaterialNeed, SideStream
@@ -55,16 +56,17 @@ def _apply_errors(form, error: DomainError) -> None:
         flash(error.message, "error")
 
 
-def _listing(kind: str, listing_id: int):
-    listing = db.session.get(LISTING_CLASSES[kind], listing_id)
+def _listing(kind: str, listing_id: int | str):
+    # A hidden listing is named by its reference; its id names it to its owner and brokers only.
+    listing = redaction.find_listing(db.session, LISTING_CLASSES[kind], listing_id, current_user)
     if listing is None or not listing.is_visible_to(current_user):
         abort(404)
     return listing
 
 
-@bp.route("/<any(streams, needs):kind>/<int:listing_id>", methods=["GET", "POST"])
+@bp.route("/<any(streams, needs):kind>/<listing:listing_id>", methods=["GET", "POST"])
 @login_required
-def new(kind: str, listing_id: int):
+def new(kind: str, listing_id: int | str):
     listing = _listing(kind, listing_id)
     reason = services.why_not(current_user, listing)
     if reason is not None:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_app_context
 
 from ..db import db, writing
+from ..logs import current_request_id, request_id_for_job
 from ..models import Job
 from ..models.base import utcnow
 from .queue import huey
@@ -90,7 +91,7 @@ def enqueue(kind: str, **args) -> Job:
     except (TypeError, ValueError) as error:
         raise JobError(f"The arguments of a {kind} job must be JSON values: {error}") from error
     job = Job(kind=kind, args=args, state="queued", attempts=0, max_attempts=KINDS[kind].max_attempts,
-              error="", worker="")
+              error="", worker="", request_id=current_request_id() or "")
     db.session.add(job)
     db.session.flush()
     g.setdefault("jobs_to_dispatch", []).append(job.id)
@@ -162,32 +163,34 @@ def run(app, job_id: int) -> str | None:
             job = session.get(Job, job_id)
             kind = KINDS.get(job.kind)
             args = dict(job.args or {})
+            request_id = job.request_id or None
         except Exception:
             session.rollback()
             raise
         with _in_flight_lock:
             _in_flight.add(job_id)
-        g.current_job_id = job_id
-        try:
-            if kind is None:
-                raise JobError(f"No job kind {job.kind!r} in this version of Sivuvirta.")
-            log.info("job %s (%s) started, attempt %s", job_id, job.kind, job.attempts)
-            kind.function(args)
-            # Done in the same commit as the job's last writes: a consumer that dies before
-            # it leaves the job running (run again, its effects idempotent), never done twice.
-            session.execute(sa.update(Job).where(Job.id == job_id).values(
-                state="done", finished_at=utcnow(), worker=""))  # error: an earlier attempt's, kept
-            session.commit()
-        except Exception as error:  # noqa: BLE001 - every failure ends in a state the admin sees
-            session.rollback()
-            forget_undispatched()
-            return _failed(session, job_id, error)
-        finally:
-            with _in_flight_lock:
-                _in_flight.discard(job_id)
-        log.info("job %s (%s) done", job_id, job.kind)
-        dispatch()
-        return "done"
+        with request_id_for_job(request_id):  # its log lines carry the id of the request that queued it
+            g.current_job_id = job_id
+            try:
+                if kind is None:
+                    raise JobError(f"No job kind {job.kind!r} in this version of Sivuvirta.")
+                log.info("job %s (%s) started, attempt %s", job_id, job.kind, job.attempts)
+                kind.function(args)
+                # Done in the same commit as the job's last writes: a consumer that dies before
+                # it leaves the job running (run again, its effects idempotent), never done twice.
+                session.execute(sa.update(Job).where(Job.id == job_id).values(
+                    state="done", finished_at=utcnow(), worker=""))  # error: an earlier attempt's, kept
+                session.commit()
+            except Exception as error:  # noqa: BLE001 - every failure ends in a state the admin sees
+                session.rollback()
+                forget_undispatched()
+                return _failed(session, job_id, error)
+            finally:
+                with _in_flight_lock:
+                    _in_flight.discard(job_id)
+            log.info("job %s (%s) done", job_id, job.kind)
+            dispatch()
+            return "done"
 
 
 def _describe(error: Exception) -> str:

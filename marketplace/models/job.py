@@ -30,6 +30,8 @@ class Job(Base):
     max_attempts: orm.Mapped[int] = orm.mapped_column(default=3)
     error: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     worker: orm.Mapped[str] = orm.mapped_column(sa.String(120), default="")
+    # The request that queued the job: its log lines carry the same id (marketplace.logs).
+    request_id: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="", server_default="")
     created_at: orm.Mapped[datetime] = orm.mapped_column(default=utcnow, index=True)
     run_after: orm.Mapped[datetime | None]
     started_at: orm.Mapped[datetime | None]

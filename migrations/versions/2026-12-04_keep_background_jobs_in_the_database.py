@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('max_attempts', sa.Integer(), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('worker', sa.String(length=120), nullable=False),
+    sa.Column('request_id', sa.String(length=64), nullable=False, server_default=''),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('run_after', sa.DateTime(), nullable=True),
     sa.Column('started_at', sa.DateTime(), nullable=True),
