@@ -48,7 +48,10 @@ def _writers(status_b: int) -> dict:
 
 RULES = [
     Rule("enquiries.new", lambda w: f"/enquiries/streams/{w.stream_public.id}", expect=_writers(200)),
-    Rule("enquiries.new", lambda w: f"/enquiries/streams/{w.stream_anonymous.id}", expect=_writers(200)),
+    Rule("enquiries.new", lambda w: f"/enquiries/streams/{w.ref_stream_anonymous}", expect=_writers(200)),
+    # A hidden listing's database id names it to its owner and the brokers only.
+    Rule("enquiries.new", lambda w: f"/enquiries/streams/{w.stream_anonymous.id}",
+         expect=only(OWNERS_A | BROKERS, 403, others=404)),
     Rule("enquiries.new", lambda w: f"/enquiries/needs/{w.need_public.id}", expect=_writers(200)),
     # A brokered listing is for its owner and the brokers only: others find nothing.
     Rule("enquiries.new", lambda w: f"/enquiries/streams/{w.stream_brokered.id}",

@@ -243,10 +243,10 @@ def _fill_exits(app, make, w: World) -> None:
     # The outsider asks the Center to introduce them to the anonymous stream's owner (left
     # open: no broker has accepted), and writes about the anonymous need; the owner writes
     # to the outsider about its public stream, under its own name.
-    response = outsider.post(f"/enquiries/streams/{w.stream_anonymous.id}", data={
+    response = outsider.post(f"/enquiries/streams/{_ref(app, w.stream_anonymous)}", data={
         "body": "We could use this in road bases.", "quantity_t": "500", "timing": "spring"})
     assert response.status_code == 302, response.status_code
-    response = outsider.post(f"/enquiries/needs/{w.need_anonymous.id}", data={"body": "We have a slag for you."})
+    response = outsider.post(f"/enquiries/needs/{_ref(app, w.need_anonymous)}", data={"body": "We have a slag for you."})
     assert response.status_code == 302, response.status_code
     response = owner.post(f"/enquiries/streams/{w.stream_public.id}", data={"body": "Is the concrete still there?"})
     assert response.status_code == 302, response.status_code
@@ -255,3 +255,11 @@ def _fill_exits(app, make, w: World) -> None:
         "files": [(io.BytesIO(pdf_with_author(OWNER_NAME, SITE_NAME)), FILE_NAME)]},
         content_type="multipart/form-data")
     assert response.status_code == 302, response.status_code
+
+
+def _ref(app, listing) -> str:
+    """The reference that names a hidden listing to readers who are not its owner."""
+    from marketplace import redaction
+
+    with app.app_context():
+        return redaction.public_ref(listing)
