@@ -43,11 +43,19 @@ MIN_SUBSTRING = 3
 # A stem shorter than this is too loose a substring: the word itself is looked for then
 # ("ash" of "ashes" is kept, "as" of "ashes" in Swedish would not be).
 MIN_STEM = 3
-# pg_trgm's word similarity from which a word counts as a typo of one in the text
-# (measured on PostgreSQL 15: "ferokromikuona" against "ferrokromikuona" 0.82,
-# "masuunikoona" against "masuunikuona" 0.63; the price: "masuunikuonamurske" finds
-# "masuunikuona" too, at 0.63). pg_trgm's default.
+# pg_trgm's similarity from which a catalogue word counts as what a typo meant
+# (measured on PostgreSQL 15: word_similarity "ferokromikuona" against "ferrokromikuona"
+# 0.82, "masuunikoona" against "masuunikuona" 0.63). pg_trgm's default.
 WORD_SIMILARITY = 0.6
+
+
+def similar_words_sql(session, word: str) -> list[str]:
+    """PostgreSQL: the catalogue's words nearest to ``word`` by pg_trgm's similarity."""
+    rows = session.execute(sa.text(
+        "SELECT w FROM unnest(CAST(:words AS text[])) AS w "
+        "WHERE word_similarity(:word, w) >= :threshold ORDER BY similarity(w, :word) DESC, w LIMIT 2"),
+        {"words": list(vocabulary()), "word": word, "threshold": WORD_SIMILARITY})
+    return [r[0] for r in rows]
 
 # The categories of side streams in the three languages: a slag with a Finnish title is
 # found by "slag" and "slagg". Finnish words as the site's catalogue translates the
@@ -343,10 +351,11 @@ def _code_condition(cls, tq: TextQuery):
     return cls.search_text.like(_like(code), escape="\\")
 
 
-def condition(cls, tq: TextQuery, dialect: str, finds=None):
+def condition(cls, tq: TextQuery, dialect: str, finds=None, similar=None):
     """Rows of ``cls`` that the query finds. ``finds(clause)`` answers whether any listing
     in search matches a clause: a word that finds nothing as typed is looked for as a
-    typo too (only then: near spellings of a word that exists are noise, and slow)."""
+    typo too (only then: near spellings of a word that exists are noise, and slow).
+    ``similar(word)``: the catalogue's words near it (PostgreSQL: pg_trgm's similarity)."""
     if tq.code or tq.subchapter:
         # A code finds its listings, and listings that name it in their words.
         code = tq.code or tq.subchapter
@@ -355,7 +364,7 @@ def condition(cls, tq: TextQuery, dialect: str, finds=None):
             named = sa.or_(named, cls.search_text.like(_like(code.replace(" ", "")), escape="\\"))
         return sa.or_(_code_condition(cls, tq), named)
     if dialect == "postgresql":
-        return sa.and_(*(_postgres_word(cls, word, finds) for word in tq.words))
+        return sa.and_(*(_postgres_word(cls, word, finds, similar) for word in tq.words))
     return _sqlite_condition(cls, tq, finds)
 
 
@@ -371,14 +380,23 @@ def _vector(cls):
     return sa.literal_column(f"{cls.__tablename__}.{VECTOR_COLUMN}")
 
 
-def _postgres_word(cls, word: str, finds=None):
-    """One typed word on PostgreSQL: its stem in any language (the tsvector index), a
-    substring of a compound (trigram index), or else a near spelling (trigram similarity)."""
+def _postgres_exact(cls, word: str):
     alternatives = [_vector(cls).op("@@")(_tsquery(word))]
     alternatives += [cls.search_text.ilike(_like(s), escape="\\") for s in substrings(word)]
-    exact = sa.or_(*alternatives)
-    if len(word) >= 5 and finds is not None and not finds(exact):
-        return sa.or_(exact, sa.literal(word.lower()).op("<%")(cls.search_text))
+    return sa.or_(*alternatives)
+
+
+def _postgres_word(cls, word: str, finds=None, similar=None):
+    """One typed word on PostgreSQL: its stem in any language (the tsvector index) or a
+    substring of a compound (trigram index); a word that finds nothing so is replaced by
+    the catalogue's words nearest to it by pg_trgm's similarity ("ferokromikuona" ->
+    "ferrokromikuona"). Measured: a similarity test on every listing's text cost 2 s on
+    100 000 streams (docs/benchmarks-listings.md); on the catalogue's words it is cheap."""
+    exact = _postgres_exact(cls, word)
+    if len(word) >= 5 and finds is not None and similar is not None and not finds(exact):
+        near = similar(word.lower())
+        if near:
+            return sa.or_(exact, *(_postgres_exact(cls, w) for w in near))
     return exact
 
 
@@ -414,14 +432,13 @@ def _sqlite_condition(cls, tq: TextQuery, finds=None):
 
 
 def rank(cls, tq: TextQuery, dialect: str):
-    """Higher first: the listings of a typed code, then words in the title, then the
-    database's own rank of the words (ts_rank on PostgreSQL)."""
+    """Higher first: the listings of a typed code, then words in the title."""
     score = sa.literal(0.0)
     if tq.code or tq.subchapter:
         return score + sa.case((_code_condition(cls, tq), 100.0), else_=0.0)
     for word in tq.words:
         in_title = sa.or_(*(cls.title.ilike(_like(s), escape="\\") for s in substrings(word)))
         score = score + sa.case((in_title, 3.0), else_=0.0)
-    if dialect == "postgresql":
-        score = score + sa.func.ts_rank_cd(_vector(cls), _tsquery(" ".join(tq.words))) + sa.func.word_similarity(tq.text.lower(), cls.title)
+    # No ts_rank here: reading every hit's vector cost most of 700 ms for a word in a
+    # fifth of 100 000 streams (docs/benchmarks-listings.md).
     return score

@@ -341,7 +341,10 @@ def text_condition(cls, q: str):
         return db.session.scalar(sa.select(cls.id).where(cls.status.in_(SEARCHABLE_STATUSES), clause)
                                  .limit(1)) is not None
 
-    return fulltext.condition(cls, fulltext.TextQuery.parse(q), _dialect(), finds)
+    def similar(word: str) -> list[str]:
+        return fulltext.similar_words_sql(db.session, word)
+
+    return fulltext.condition(cls, fulltext.TextQuery.parse(q), _dialect(), finds, similar)
 
 
 def text_rank(cls, q: str):
@@ -416,9 +419,7 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         # (70 ms of 150 measured), and plan them in parallel from the wrong end (the
         # property index, 50 000 rows, instead of the place): 140 ms against 65 serial.
         db.session.execute(sa.text("SELECT set_config('jit', 'off', true), "
-                                   "set_config('max_parallel_workers_per_gather', '0', true), "
-                                   "set_config('pg_trgm.word_similarity_threshold', :similarity, true)"),
-                           {"similarity": str(fulltext.WORD_SIMILARITY)})
+                                   "set_config('max_parallel_workers_per_gather', '0', true)"))
     distance = None
     # The count rides along the page's own query (one pass over the matches, not two):
     # sorting for the page, or for a map's first MAP_LIMIT markers, reads every match anyway.
