@@ -155,8 +155,12 @@ def fill(url: str, args) -> dict:
     return {**ids, "password": PASSWORD}
 
 
+# The command line of this checkout (not whatever `sivuvirta` the venv's script points at).
+SIVUVIRTA = [sys.executable, "-c", "from marketplace.cli import main; main()"]
+
+
 def sivuvirta(env: dict, *arguments: str, timeout: float = 3600) -> str:
-    result = subprocess.run([str(BIN / "sivuvirta"), *arguments], env=env, cwd=ROOT, capture_output=True,
+    result = subprocess.run([*SIVUVIRTA, *arguments], env=env, cwd=ROOT, capture_output=True,
                             text=True, timeout=timeout)
     if result.returncode != 0:
         raise SystemExit(f"sivuvirta {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
@@ -164,7 +168,7 @@ def sivuvirta(env: dict, *arguments: str, timeout: float = 3600) -> str:
 
 
 def has_consumer(env: dict) -> bool:
-    result = subprocess.run([str(BIN / "sivuvirta"), "jobs", "worker", "--help"], env=env, cwd=ROOT,
+    result = subprocess.run([*SIVUVIRTA, "jobs", "worker", "--help"], env=env, cwd=ROOT,
                             capture_output=True, text=True)
     return result.returncode == 0
 
@@ -315,7 +319,7 @@ def main(argv=None) -> int:
     web = Process("gunicorn", [str(BIN / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{web_port}",
                                "--timeout", "30", "--graceful-timeout", "10", "marketplace:create_app()"],
                   env, folder / "web.log")
-    consumer = Process("consumer", [str(BIN / "sivuvirta"), "jobs", "worker"], env, folder / "consumer.log")
+    consumer = Process("consumer", [*SIVUVIRTA, "jobs", "worker"], env, folder / "consumer.log")
     processes = [consumer, web, redis]
     try:
         log(f"PostgreSQL on port {postgres.port}, Redis on {redis_port}, the site on {web_port}; files in {folder}")
