@@ -19,7 +19,7 @@ import time
 import uuid
 
 from locust import HttpUser, between, events, task
-from proxy_cookies import BehindTheProxy
+from proxy_cookies import send_secure_cookies
 
 PASSWORD = os.environ.get("SIVUVIRTA_LOAD_PASSWORD", "")
 TOWNS = ["Kemi", "Tornio", "Oulu", "Rovaniemi", "Kemijärvi", "Kittilä", "Raahe", "Sodankylä"]
@@ -62,7 +62,7 @@ class Person(HttpUser):
         number = next(_addresses)
         self.client.headers["X-Forwarded-For"] = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         self.client.headers["Accept-Language"] = random.choice(["fi", "en"])
-        self.client.cookies.set_policy(BehindTheProxy())
+        send_secure_cookies(self.client)
 
     def csrf(self, page: str) -> str | None:
         response = self.client.get(page, name=page.split("?")[0])

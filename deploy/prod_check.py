@@ -199,10 +199,10 @@ def start_import(base: str, password: str, path: Path) -> int:
     import requests
 
     sys.path.insert(0, str(ROOT / "deploy"))
-    from proxy_cookies import BehindTheProxy
+    from proxy_cookies import send_secure_cookies
 
     session = requests.Session()
-    session.cookies.set_policy(BehindTheProxy())
+    send_secure_cookies(session)
     session.headers["X-Forwarded-For"] = "10.250.0.1"
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(f"{base}/auth/login").text).group(1)
     session.post(f"{base}/auth/login", data={"email": "seller@example.fi", "password": password,
@@ -341,7 +341,7 @@ def main(argv=None) -> int:
         web.start()
         wait_for(lambda: http_status(f"{base}/readyz") == 200, "the site", timeout=120)
         wait_for(lambda: len(gunicorn_workers(web.popen)) == 4, "four workers")
-        time.sleep(5)  # the workers fit their engines in the background
+        time.sleep(90)  # each worker fits its engine and its material recogniser in the background
 
         acked_file, failures_file = folder / "acked.jsonl", folder / "failures.jsonl"
         load_env = {**env, "SIVUVIRTA_LOAD_TOKEN": ids["token"], "SIVUVIRTA_LOAD_PASSWORD": ids["password"],
