@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial, cached_property
+import threading
 
 import numpy as np
 from scipy.sparse import diags, vstack
@@ -201,10 +202,20 @@ class _Eval:
     frame: object = None
 
 
+_recogniser_lock = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def _recogniser() -> Recogniser:
-    """The catalogue's recogniser, trained once per process."""
+def _fitted_recogniser() -> Recogniser:
     return Recogniser().fit(load_catalogue())
+
+
+def _recogniser() -> Recogniser:
+    """The catalogue's recogniser, trained once per process. A caller that comes while
+    another thread trains it waits for that one instead of training a second copy (a web
+    worker fits it in the background at start while its first request may need it)."""
+    with _recogniser_lock:
+        return _fitted_recogniser()
 
 
 class Matcher:
