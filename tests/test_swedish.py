@@ -54,3 +54,14 @@ def test_a_user_can_choose_swedish(client, make, auth):
     auth.login(user.email)
     page = client.get("/auth/account").text
     assert '<option value="sv">svenska</option>' in page
+
+
+def test_the_list_of_waste_in_swedish(client):
+    entry = client.get("/api/v1/waste-codes/100202", headers=SV).get_json()
+    assert entry["title"] == "Obearbetad slagg"
+    assert entry["title_sv"] == "Obearbetad slagg" and entry["title_en"] == "unprocessed slag"
+    found = client.get("/api/v1/waste-codes?q=anrikningssand", headers=SV).get_json()
+    assert "01 03 06" in [item["code"] for item in found["items"]]
+    picker = client.get("/listings/waste-codes.json?q=flygaska", headers=SV)
+    assert picker.status_code == 200
+    assert "Flygaska från kolförbränning" in [row["title"] for row in picker.get_json()]
