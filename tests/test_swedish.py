@@ -65,3 +65,14 @@ def test_the_list_of_waste_in_swedish(client):
     picker = client.get("/listings/waste-codes.json?q=flygaska", headers=SV)
     assert picker.status_code == 200
     assert "Flygaska från kolförbränning" in [row["title"] for row in picker.get_json()]
+
+
+def test_service_vocabulary_in_swedish():
+    from marketplace.providers import vocabulary
+
+    assert vocabulary.kind_name("analysis_leaching", "sv") == "Laktest (L/S 10)"
+    assert vocabulary.provider_kind_name("haulier", "sv") == "Åkeri"
+    assert vocabulary.group_name("analysis", "sv") == "Analyser"
+    assert vocabulary.theme_name("industrial_circular_economy", "sv") == "Industriell cirkulär ekonomi"
+    assert vocabulary.kind_name("analysis_leaching", "fi") == "Liukoisuustesti (L/S 10)"
+    assert vocabulary.kind_name("analysis_leaching", "en") == "Leaching test (L/S 10)"
