@@ -74,7 +74,7 @@ def defaults(instance_path: str) -> dict:
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "fi",
-        "LANGUAGES": ("fi", "en"),
+        "LANGUAGES": ("fi", "sv", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

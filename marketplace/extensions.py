@@ -14,7 +14,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def select_locale() -> str:
     """The language chosen in the session switch, else the user's, else the browser's, else
     the default (Finnish; the test suite reads its pages in English)."""
-    languages = ("fi", "en")
+    languages = tuple(current_app.config.get("LANGUAGES", ("fi", "sv", "en")))
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "fi")
     if not has_request_context():
         return default

@@ -23,13 +23,13 @@ def sync_reference_data(session) -> dict:
     headings = {h.code: h for h in session.scalars(sa.select(WasteHeading))}
     for row in data["chapters"] + data["subchapters"]:
         heading = headings.get(row["code"]) or WasteHeading(code=row["code"])
-        heading.title_en, heading.title_fi = row["title_en"], row.get("title_fi")
+        heading.title_en, heading.title_fi, heading.title_sv = row["title_en"], row.get("title_fi"), row.get("title_sv")
         session.add(heading)
     codes = {c.code: c for c in session.scalars(sa.select(WasteCode))}
     for row in data["entries"]:
         entry = codes.get(row["code"]) or WasteCode(code=row["code"])
         entry.chapter, entry.subchapter = row["code"][:2], row["code"][:5]
-        entry.title_en, entry.title_fi = row["title_en"], row.get("title_fi")
+        entry.title_en, entry.title_fi, entry.title_sv = row["title_en"], row.get("title_fi"), row.get("title_sv")
         entry.hazardous, entry.mirror = bool(row["hazardous"]), list(row.get("mirror") or [])
         session.add(entry)
     session.flush()

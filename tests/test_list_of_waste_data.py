@@ -168,3 +168,19 @@ def test_hazardous_per_chapter_sum(data):
     for ch in ("13", "14"):
         in_ch = [e for e in data["entries"] if e["code"].startswith(ch)]
         assert in_ch and all(e["hazardous"] for e in in_ch)
+
+
+def test_every_code_and_heading_has_a_swedish_title(data):
+    for key in ("chapters", "subchapters", "entries"):
+        missing = [item["code"] for item in data[key] if not item.get("title_sv")]
+        assert not missing, f"{key} without title_sv: {missing[:10]}"
+    assert data["source"]["sv"]
+
+
+def test_swedish_titles_use_the_trade_words(entries):
+    assert entries["10 02 02"]["title_sv"] == "Obearbetad slagg"
+    assert entries["10 01 02"]["title_sv"] == "Flygaska från kolförbränning"
+    assert entries["03 03 02"]["title_sv"].startswith("Grönlutsslam")
+    assert "anrikningssand" in entries["01 03 06"]["title_sv"].lower()
+    english = re.compile(r"\b(and|or|other than|mentioned|wastes?)\b")
+    assert not [e["code"] for e in entries.values() if english.search(e["title_sv"])]

@@ -252,6 +252,7 @@ def schemas() -> dict:
             "title": {"type": "string", "description": "In the language of the answer (Accept-Language)."},
             "title_en": {"type": "string"},
             "title_fi": {"type": ["string", "null"]},
+            "title_sv": {"type": ["string", "null"]},
             "mirror": {"type": "array", "items": {"type": "string"},
                        "description": "The other entry of a mirror pair."},
         },

@@ -145,6 +145,7 @@ def waste_code_body(entry, language: str) -> dict:
         "title": entry.title(language),
         "title_en": entry.title_en,
         "title_fi": entry.title_fi,
+        "title_sv": entry.title_sv,
         "mirror": list(entry.mirror or []),
     }
 

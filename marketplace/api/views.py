@@ -396,7 +396,8 @@ def waste_code_list():
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
             conditions.append(sa.or_(WasteCode.title_en.ilike(pattern, escape="\\"),
-                                     WasteCode.title_fi.ilike(pattern, escape="\\")))
+                                     WasteCode.title_fi.ilike(pattern, escape="\\"),
+                                     WasteCode.title_sv.ilike(pattern, escape="\\")))
     if chapter:
         conditions.append(WasteCode.chapter == chapter)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(WasteCode).where(*conditions))

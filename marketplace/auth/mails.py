@@ -10,7 +10,7 @@ from ..mail import queue_mail
 
 def send_mail(recipient: str, language: str, subject, template: str, **context):
     """``subject`` is a lazy string (``_l``), translated here in ``language``."""
-    language = language if language in ("fi", "en") else "fi"
+    language = language if language in ("fi", "sv", "en") else "fi"
     with force_locale(language):
         rendered_subject = str(subject)
         body = render_template(f"{template}.txt", mail_language=language, **context)

@@ -116,7 +116,7 @@ def signup():
         return redirect(url_for("main.index"))
     form = SignUpForm()
     if request.method == "GET":
-        form.language.data = str(request.accept_languages.best_match(("fi", "en")) or "fi")
+        form.language.data = str(request.accept_languages.best_match(("fi", "sv", "en")) or "fi")
     if form.validate_on_submit():
         try:
             services.sign_up(
@@ -295,7 +295,7 @@ def join(token):
         return render_template("auth/join.html", invitation=invitation, form=None, mode="sign-in")
     form = JoinForm()
     if request.method == "GET":
-        form.language.data = str(request.accept_languages.best_match(("fi", "en")) or "fi")
+        form.language.data = str(request.accept_languages.best_match(("fi", "sv", "en")) or "fi")
     if form.validate_on_submit():
         try:
             user = organisations.accept_invitation_as_new_user(

@@ -104,7 +104,7 @@ def material_words(material_type: str | None) -> str:
 def _waste_titles() -> dict[str, str]:
     from ..reference import list_of_waste
 
-    return {row["code"]: " ".join(filter(None, (row["title_en"], row.get("title_fi"))))
+    return {row["code"]: " ".join(filter(None, (row["title_en"], row.get("title_fi"), row.get("title_sv"))))
             for row in list_of_waste()["entries"]}
 
 

@@ -652,7 +652,8 @@ def waste_codes():
             conditions = []
             for term in q.split()[:5]:
                 pattern = f"%{term}%"
-                conditions.append(sa.or_(WasteCode.title_en.ilike(pattern), WasteCode.title_fi.ilike(pattern)))
+                conditions.append(sa.or_(WasteCode.title_en.ilike(pattern), WasteCode.title_fi.ilike(pattern),
+                                              WasteCode.title_sv.ilike(pattern)))
             query = query.where(*conditions)
     lang = language()
     entries = db.session.scalars(query.limit(limit)).all()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..db import db
@@ -51,7 +51,7 @@ def index():
 @bp.post("/language")
 def set_language():
     language = request.form.get("language")
-    if language in ("fi", "en"):
+    if language in current_app.config["LANGUAGES"]:
         session["language"] = language
         if current_user.is_authenticated:
             current_user.language = language

@@ -578,12 +578,26 @@ def ideas_for_streams(session, streams, viewer, language: str, top: int = 5) -> 
     out = defaultdict(list)
     for idea in ideas:
         out[idea.side_stream_id].append(IdeaView(
-            application=idea.application, name=idea.name_fi if language == "fi" else idea.name_en,
+            application=idea.application, name=_idea_name(idea, language),
             score_pct=round(idea.score * 100), feasible=idea.feasible,
             reasons=[render_reason(r) for r in idea.reasons], missing=list(idea.missing),
             needs_nearby=nearby.get((idea.side_stream_id, idea.application), []),
         ))
     return dict(out)
+
+
+def _idea_name(idea, language: str) -> str:
+    """The engine stores a use's name in Finnish and English; Swedish takes the site's label
+    of the use (translated by the catalogue), English where the site has none."""
+    if language == "fi":
+        return idea.name_fi
+    if language == "sv":
+        from ..i18n import APPLICATION_LABELS
+
+        label = APPLICATION_LABELS.get(idea.application)
+        if label is not None:
+            return str(label)
+    return idea.name_en
 
 
 # -- reading blends -----------------------------------------------------------

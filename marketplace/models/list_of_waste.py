@@ -14,6 +14,7 @@ class WasteHeading(Base):
     code: orm.Mapped[str] = orm.mapped_column(sa.String(5), primary_key=True)
     title_en: orm.Mapped[str] = orm.mapped_column(sa.Text)
     title_fi: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    title_sv: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
 
     def __repr__(self) -> str:
         return f"<WasteHeading {self.code}>"
@@ -29,6 +30,7 @@ class WasteCode(Base):
     subchapter: orm.Mapped[str] = orm.mapped_column(sa.String(5))
     title_en: orm.Mapped[str] = orm.mapped_column(sa.Text)
     title_fi: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    title_sv: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     hazardous: orm.Mapped[bool] = orm.mapped_column(default=False)
     mirror: orm.Mapped[list] = orm.mapped_column(sa.JSON, default=list)
 
@@ -37,7 +39,8 @@ class WasteCode(Base):
         return self.code + ("*" if self.hazardous else "")
 
     def title(self, language: str) -> str:
-        return (self.title_fi if language == "fi" else None) or self.title_en
+        own = {"fi": self.title_fi, "sv": self.title_sv}.get(language)
+        return own or self.title_en
 
     def __repr__(self) -> str:
         return f"<WasteCode {self.display_code}>"

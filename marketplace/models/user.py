@@ -23,7 +23,7 @@ class User(Base):
     __tablename__ = "user"
     __table_args__ = (
         enum_check("role", ROLES),
-        enum_check("language", ("fi", "en")),
+        enum_check("language", ("fi", "sv", "en")),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)

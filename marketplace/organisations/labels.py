@@ -21,7 +21,7 @@ VERIFICATION_LABELS = {
     "rejected": _l("Rejected"),
 }
 
-LANGUAGE_CHOICES = [("fi", "suomi"), ("en", "English")]
+LANGUAGE_CHOICES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 
 # Neighbours first: most partners of a Lapland marketplace are Nordic.
 FIRST_COUNTRIES = ("FI", "SE", "NO", "EE")

@@ -160,7 +160,7 @@ def _members_page(organisation, invite_form=None, status=200):
     invitations = db.session.scalars(sa.select(Invitation).where(
         Invitation.organisation_id == organisation.id).order_by(Invitation.created_at.desc()).limit(50))
     if invite_form is None:
-        invite_form = InvitationForm(language=str(request.accept_languages.best_match(("fi", "en")) or "fi"))
+        invite_form = InvitationForm(language=str(request.accept_languages.best_match(("fi", "sv", "en")) or "fi"))
     return render_template(
         "organisations/members.html", organisation=organisation, members=list(members),
         invitations=list(invitations), invite_form=invite_form, action_form=ActionForm(),

@@ -154,7 +154,7 @@ def _kinds_named(term: str) -> list[str]:
     found = []
     for name in SERVICE_KINDS:
         record = vocabulary.kind(name)
-        text = " ".join([record["name_fi"], record["name_en"], record.get("standard") or ""]).lower()
+        text = " ".join([record["name_fi"], record.get("name_sv", ""), record["name_en"], record.get("standard") or ""]).lower()
         if term in text:
             found.append(name)
     return found

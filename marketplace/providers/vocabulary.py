@@ -14,26 +14,27 @@ def kind(name: str) -> dict:
     return _VOCABULARY["kinds"][name]
 
 
+def _name(record: dict | None, language: str, fallback: str) -> str:
+    """The record's name_fi, name_sv or name_en for the language; English if it has none."""
+    if not record:
+        return fallback
+    return record.get(f"name_{language}") or record.get("name_en") or fallback
+
+
 def kind_name(name: str, language: str) -> str:
-    record = _VOCABULARY["kinds"].get(name)
-    if record is None:
-        return name
-    return record["name_fi"] if language == "fi" else record["name_en"]
+    return _name(_VOCABULARY["kinds"].get(name), language, name)
 
 
 def provider_kind_name(name: str, language: str) -> str:
-    record = _VOCABULARY["provider_kinds"].get(name, {})
-    return record.get("name_fi" if language == "fi" else "name_en", name)
+    return _name(_VOCABULARY["provider_kinds"].get(name), language, name)
 
 
 def theme_name(name: str, language: str) -> str:
-    record = _VOCABULARY["themes"].get(name, {})
-    return record.get("name_fi" if language == "fi" else "name_en", name)
+    return _name(_VOCABULARY["themes"].get(name), language, name)
 
 
 def group_name(name: str, language: str) -> str:
-    record = _VOCABULARY["groups"].get(name, {})
-    return record.get("name_fi" if language == "fi" else "name_en", name)
+    return _name(_VOCABULARY["groups"].get(name), language, name)
 
 
 def standard(name: str) -> str | None:

@@ -129,7 +129,7 @@ def test_a_taken_address_costs_the_same_password_hashing_as_a_new_one(app, clien
     ({"password": "kuonajaloste2026!", "password_again": "kuonajaloste2026!"}, "password",
      "must not contain your email address or your organisation"),
     ({"password_again": "something else entirely"}, "password_again", "The passwords do not match."),
-    ({"language": "sv"}, "language", "Not a valid choice"),
+    ({"language": "de"}, "language", "Not a valid choice"),
 ])
 def test_bad_sign_up_input(app, client, changes, field, message):
     before = (count(app, Organisation), count(app, User), count(app, Site), count(app, OutboxMessage))
