@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache, partial, cached_property
-import threading
 
 import numpy as np
 from scipy.sparse import diags, vstack
