@@ -133,6 +133,9 @@ def _connect_signals() -> None:
 
     for connect in (lifecycle, matches, alerts, notifications):
         connect()
+    # The search index's words are filled on every write of a listing (ORM events the
+    # module registers when it is first imported).
+    from .listings import fulltext  # noqa: F401
 
 
 def _init_templates(app: Flask) -> None:

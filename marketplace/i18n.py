@@ -89,8 +89,19 @@ def language() -> str:
     return g.get("language", "fi")
 
 
+def property_names(keys) -> str:
+    """Analysed properties as people write them, in the reader's language ("leaching of As",
+    "Cr(VI)"), never the engine's keys."""
+    from flask_babel import gettext
+
+    from matching.vocabulary import display_name
+
+    return ", ".join(display_name(key, gettext) for key in keys)
+
+
 def template_helpers() -> dict:
     return {
+        "property_names": property_names,
         "CATEGORY_LABELS": CATEGORY_LABELS,
         "APPLICATION_LABELS": APPLICATION_LABELS,
         "LEGAL_STATUS_LABELS": LEGAL_STATUS_LABELS,

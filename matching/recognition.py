@@ -241,7 +241,6 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         catalogue = catalogue or load_catalogue()
         records, labels = self.reference_samples(catalogue)
         self._fit_features(catalogue, records)
-        self.type_categories_ = {key: t.category for key, t in catalogue.types.items()}
         X = self._features(records)
         base = LinearSVC(C=self.C, max_iter=2000, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(base, method=self.method, cv=3).fit(X, np.array(labels))
@@ -291,15 +290,7 @@ class Recogniser(BaseEstimator, ClassifierMixin):
                 todo.append(i)
         if todo:
             proba = self.predict_proba([records[i] for i in todo])
-            categories = np.array([self.type_categories_.get(str(c)) for c in self.classes_], dtype=object)
+            best = proba.argmax(axis=1)
             for row, i in enumerate(todo):
-                # A stated category is the seller's word: only its types are candidates, and
-                # the confidence is what the model gives that type, not renormalised, so that
-                # a text that reads as another category ("Kuona" said to be ash-like) stays
-                # unsure instead of borrowing the other category's certainty.
-                stated = _get(records[i], "category")
-                allowed = categories == stated
-                p = np.where(allowed, proba[row], -1.0) if stated and allowed.any() else proba[row]
-                best = int(p.argmax())
-                out[i] = (str(self.classes_[best]), float(proba[row, best]))
+                out[i] = (str(self.classes_[best[row]]), float(proba[row, best[row]]))
         return out

@@ -15,6 +15,9 @@ ALLOWED = {
     # the request's teardown hands the mail queued in its transaction to SMTP after the
     # commit; mail writes the outbox through the session
     frozenset({"marketplace.db", "marketplace.mail"}),
+    # the same for jobs: the request's end hands the jobs its transaction wrote to the queue
+    # after the commit, and a job runs in transactions of the database's own
+    frozenset({"marketplace.db", "marketplace.jobs.core"}),
 }
 
 

@@ -66,11 +66,13 @@ def pairings(filters: PairingFilters, limit: int = PAIRINGS_PER_PAGE, offset: in
     needs = [MaterialNeed.status.in_(SEARCHABLE_STATUSES)]
     either = []
 
+    # Correlated with the match only: sorted by a title, the outer query joins the listing
+    # too, and the EXISTS must still read its own copy.
     def stream_has(*conditions):
-        return sa.exists().where(SideStream.id == Match.side_stream_id, *conditions)
+        return sa.exists().where(SideStream.id == Match.side_stream_id, *conditions).correlate(Match)
 
     def need_has(*conditions):
-        return sa.exists().where(MaterialNeed.id == Match.need_id, *conditions)
+        return sa.exists().where(MaterialNeed.id == Match.need_id, *conditions).correlate(Match)
 
     if filters.application:
         needs.append(MaterialNeed.application == filters.application)

@@ -102,12 +102,19 @@ def index():
     ), status
 
 
-@bp.get("/pairings/<int:stream_id>/<int:need_id>")
-def pairing(stream_id: int, need_id: int):
+@bp.get("/pairings/<stream:stream_id>/<need:need_id>")
+def pairing(stream_id, need_id):
     """Why the engine paired a stream and a need: its score and reasons, for the broker."""
+    from .. import redaction
     from ..deals import services as deal_services
     from ..matches.services import present
+    from ..models import MaterialNeed, SideStream
 
+    stream = redaction.find_listing(db.session, SideStream, stream_id, current_user)
+    need = redaction.find_listing(db.session, MaterialNeed, need_id, current_user)
+    if stream is None or need is None:
+        abort(404)
+    stream_id, need_id = stream.id, need.id
     match = services.pairing(stream_id, need_id)
     if match is None:
         abort(404)

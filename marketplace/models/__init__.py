@@ -53,6 +53,3 @@ __all__ = [
     "PERMIT_KINDS", "Permit", "SEARCH_KINDS", "SavedSearch", "SavedSearchHit", "TransferDocument",
     "CHANGE_KINDS", "ListingChange", "REFRESH_PHASES", "MatchRefresh", "PairingIdea", "UserSession", "Blend", "BlendPart",
 ]
-
-# The search index's words are filled on every write of a listing (ORM events).
-from ..listings import fulltext as _fulltext  # noqa: E402,F401

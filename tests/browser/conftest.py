@@ -77,6 +77,8 @@ def live_server(tmp_path_factory):
         "UPLOAD_DIR": str(folder / "uploads"),
         "TILE_URL": "",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # No consumer beside the live server: its jobs (mail, match refreshes) run in it.
+        "QUEUE_IMMEDIATE": True,
     })
     port = _free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)

@@ -123,8 +123,11 @@ def test_enquiry_turned_into_a_deal(page, browser, live_server, world):
 
 
 def test_introduction_request_for_an_anonymous_listing(page, browser, live_server, world):
+    from marketplace import redaction
+
     go_sign_in(page, world["buyer"].email)
-    page.goto(f"/streams/{world['hidden'].id}")
+    with live_server.app.app_context():  # a hidden listing is named to others by its reference
+        page.goto(f"/streams/{redaction.public_ref(world['hidden'])}")
     assert "Keskustelun Sulatto Oy" not in page.content()
     page.click("#request-introduction")
     page.fill("#body", "We would test this slag as a binder.")

@@ -76,7 +76,8 @@ def test_an_unverified_member_is_told_why_not(app, make, public_story):
 def test_an_anonymous_listing_is_reached_through_the_broker(app, hidden_story):
     s = hidden_story
     buyer = login(app, s.buyer_member)
-    response = buyer.post(f"/enquiries/streams/{s.stream.id}", data={
+    assert buyer.post(f"/enquiries/streams/{s.stream.id}", data={"body": "Hi"}).status_code == 404
+    response = buyer.post(f"/enquiries/streams/{_ref(app, s.stream)}", data={
         "body": "We would test it.", "own_listing": str(s.need.id)})
     assert response.status_code == 302
     enquiry_url = response.headers["Location"]
@@ -108,7 +109,7 @@ def test_an_anonymous_listing_is_reached_through_the_broker(app, hidden_story):
 
 def test_a_declined_request_says_why_and_opens_nothing(app, hidden_story):
     s = hidden_story
-    url = login(app, s.buyer_member).post(f"/enquiries/streams/{s.stream.id}",
+    url = login(app, s.buyer_member).post(f"/enquiries/streams/{_ref(app, s.stream)}",
                                           data={"body": "Please."}).headers["Location"]
     assert login(app, s.broker).post(f"{url}/decision", data={
         "decision": "decline", "note": "The owner has no stock this year."}).status_code == 302
@@ -164,3 +165,11 @@ def test_bad_input_writes_nothing(app, public_story, bad, field_message):
     assert response.status_code == 400
     assert field_message in response.get_data(as_text=True)
     assert _enquiries(app) == []
+
+
+def _ref(app, listing) -> str:
+    """A hidden listing is named to those who are not its owner by its reference."""
+    from marketplace import redaction
+
+    with app.app_context():
+        return redaction.public_ref(listing)

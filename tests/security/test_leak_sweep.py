@@ -172,16 +172,22 @@ def _listing_urls(app, world, key_of):
 @pytest.mark.parametrize("reader", READERS)
 def test_ids_of_hidden_listings_name_nothing_to_others(app, world, reader):
     """The database's id of a hidden listing answers 404 (not 403: that would confirm it
-    exists) to everyone but its owner and the brokers, on every route that takes one;
-    a visitor is sent to sign in where a route asks for it, whatever the id."""
+    exists) to everyone but its owner and the brokers, on every route that takes one, or
+    the 403 the route gives an id no listing has; a visitor is sent to sign in where a
+    route asks for it, whatever the id."""
     client, headers = _client(app, world, reader)
     failures = []
-    for listing, url in _listing_urls(app, world, lambda listing, kind: str(listing.id)):
+    # The same routes with an id no listing has: a route that answers every id alike (a
+    # brokers' page refusing everyone else with 403) confirms nothing either.
+    absent = [url for _, url in _listing_urls(app, world, lambda listing, kind: "2147480000")]
+    for (listing, url), nobody in zip(_listing_urls(app, world, lambda listing, kind: str(listing.id)), absent):
         if reader.endswith("_token") and not url.startswith("/api/"):
             continue
         response = client.get(url, headers=headers)
         to_sign_in = reader == "visitor" and response.status_code == 302 and "/auth/login" in response.location
-        if response.status_code != 404 and not to_sign_in:
+        if response.status_code == 404 or to_sign_in:
+            continue
+        if response.status_code != 403 or client.get(nobody, headers=headers).status_code != 403:
             failures.append(f"{url}: {response.status_code}")
     assert not failures, "\n".join(failures)
 
