@@ -298,7 +298,7 @@ def main(argv=None) -> int:
         raise SystemExit("prod-check runs as root on a machine with PostgreSQL 15 and PostGIS installed")
     folder = Path(args.out)
     if folder.exists():
-        Postgres(folder, 0).stop() if (folder / "pg" / "postmaster.pid").exists() else None
+        Postgres(folder, 0).stop()  # a cluster left running by an interrupted run
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     shutil.chown(folder, "postgres", "postgres")
@@ -393,10 +393,15 @@ def main(argv=None) -> int:
         locust.wait()
         load_after = os.getloadavg()
         if job_id is not None:
+            from marketplace.db import create_engine
+
+            engine = create_engine(postgres.url)
             try:
-                wait_for(lambda: _import_finished(postgres.url, job_id), "the import", timeout=900)
+                wait_for(lambda: _import_finished(engine, job_id), "the import", timeout=900)
             except SystemExit as error:
                 log(str(error))
+            finally:
+                engine.dispose()
         acked = [json.loads(line) for line in acked_file.read_text().splitlines()] if acked_file.exists() else []
         checks = {"t0": t0, "database": database_counts(postgres.url, acked),
                   "failures": classify_failures(failures_file, windows)}
@@ -428,17 +433,11 @@ def main(argv=None) -> int:
         postgres.stop()
 
 
-def _import_finished(url: str, job_id: int) -> bool:
+def _import_finished(engine, job_id: int) -> bool:
     import sqlalchemy as sa
 
-    from marketplace.db import create_engine
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            state = connection.execute(sa.text("SELECT state FROM import_job WHERE id = :id"), {"id": job_id}).scalar()
-    finally:
-        engine.dispose()
+    with engine.connect() as connection:
+        state = connection.execute(sa.text("SELECT state FROM import_job WHERE id = :id"), {"id": job_id}).scalar()
     return state in ("done", "failed")
 
 

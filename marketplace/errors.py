@@ -5,7 +5,7 @@ prefers JSON) with RFC 9457 problem details that name the field in error.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, flash, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -38,6 +38,17 @@ class Conflict(DomainError):
     """The thing changed under the user (optimistic locking) or would break uniqueness."""
 
     status = 409
+
+
+def show_on_form(form, error: DomainError) -> None:
+    """A service's refusal on the form that asked: each named field gets its message, and
+    a refusal that names no field is flashed."""
+    for name, message in (error.errors or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors or []) + [message]
+    if not error.errors and error.message:
+        flash(error.message, "error")
 
 
 def wants_json_response() -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import orm
 
 from .. import redaction
 from ..db import db
-from ..errors import DomainError, InvalidInput
+from ..errors import InvalidInput, show_on_form
 from ..models import DealMessage, MaterialNeed, SideStream
 from ..models.deal import CLOSED_STATES, DELIVERY_STATES, NEEDS_REASON, PROGRESS, is_step_back, needs_confirmation, transition_allowed
 from ..paging import page_count, page_number, sort_order
@@ -39,15 +39,6 @@ def deal_helpers():
 
     return {"deal_link_for": deal_link_for, "DEAL_STATE_LABELS": STATE_LABELS,
             "DEAL_STATE_CSS": STATE_CSS}
-
-
-def _apply_errors(form, error: DomainError) -> None:
-    for name, message in (error.errors or {}).items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors or []) + [message]
-    if not error.errors and error.message:
-        flash(error.message, "error")
 
 
 @bp.get("/")
@@ -123,7 +114,7 @@ def new():
             price_eur_per_t=form.price_eur_per_t.data, start_date=form.start_date.data,
             note=form.note.data or "")
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         return _render_new(form, stream, need, 400)
     flash(_("The deal is open. The parties have been told."), "success")
     return redirect(url_for("deals.detail", deal_id=deal.id))
@@ -228,7 +219,7 @@ def terms(deal_id: int):
             tonnes_per_year=form.tonnes_per_year.data, price_eur_per_t=form.price_eur_per_t.data,
             start_date=form.start_date.data, note=form.note.data or "")
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         return _render_detail(deal, 400, terms=form)
     flash(_("The terms are saved."), "success")
     return redirect(url_for("deals.detail", deal_id=deal.id))
@@ -252,7 +243,7 @@ def transition(deal_id: int):
         services.change_state(current_user, deal, to_state,
                               version=int(form.version.data), note=form.note.data or "")
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         if confirming:
             return _render_confirm(deal, form, 400)
         return _render_detail(deal, 400, transition=form)
@@ -271,7 +262,7 @@ def message(deal_id: int):
     try:
         services.post_message(current_user, deal, form.body.data, files)
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         return _render_detail(deal, 400, message=form)
     flash(_("Your message is sent."), "success")
     return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="thread"))
@@ -313,7 +304,7 @@ def delivery(deal_id: int):
                                  tonnes=form.tonnes.data, note=form.note.data or "",
                                  confirm_duplicate=bool(form.confirm_duplicate.data))
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         _say_if_closed(deal, error)
         return _render_detail(deal, 400, delivery=form, duplicate=isinstance(error, services.DuplicateDelivery))
     flash(_("The delivery is recorded."), "success")
@@ -334,7 +325,7 @@ def correct_delivery(deal_id: int, delivery_id: int):
         services.correct_delivery(current_user, deal, item, delivered_on=form.delivered_on.data,
                                   tonnes=form.tonnes.data, note=form.note.data or "")
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         _say_if_closed(deal, error)
         return _render_detail(deal, 400, correction=form, correcting=item.id)
     flash(_("The delivery is corrected."), "success")

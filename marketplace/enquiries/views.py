@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import redaction
 from ..db import db
-from ..errors import DomainError, InvalidInput
+from ..errors import InvalidInput, show_on_form
 from ..models import MaterialNeed, SideStream
 from ..paging import page_count, page_number
 from ..security import parse_id
@@ -45,15 +45,6 @@ def contact_helpers():
 
     return {"enquiry_contact": enquiry_contact, "ENQUIRY_KIND_LABELS": KIND_LABELS,
             "ENQUIRY_STATE_LABELS": STATE_LABELS}
-
-
-def _apply_errors(form, error: DomainError) -> None:
-    for name, message in (error.errors or {}).items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors or []) + [message]
-    if not error.errors and error.message:
-        flash(error.message, "error")
 
 
 def _listing(kind: str, listing_id: int | str):
@@ -94,7 +85,7 @@ def new(kind: str, listing_id: int | str):
         enquiry = services.send(current_user, listing, body=form.body.data, quantity_t=form.quantity_t.data,
                                 timing=form.timing.data or "", own_listing_id=own_id)
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         return page(400)
     if enquiry.kind == "introduction":
         flash(_("Your request is with the Circular Economy Center. A broker will answer you here."), "success")
@@ -153,7 +144,7 @@ def reply(enquiry_id: int):
     try:
         services.reply(current_user, enquiry, form.body.data)
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         return _render_detail(enquiry, 400, reply_form=form)
     flash(_("Your message is sent."), "success")
     return redirect(url_for("enquiries.detail", enquiry_id=enquiry.id, _anchor="thread"))
@@ -172,7 +163,7 @@ def decision(enquiry_id: int):
         deal = services.decide(current_user, enquiry, accept=form.decision.data == "accept",
                                note=form.note.data or "")
     except InvalidInput as error:
-        _apply_errors(form, error)
+        show_on_form(form, error)
         return _render_detail(enquiry, 400, decision_form=form)
     if deal is not None:
         flash(_("The parties are introduced: the deal is open."), "success")
