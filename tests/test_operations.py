@@ -3,10 +3,6 @@ proxies only, and rate limits that survive their Redis going away."""
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -14,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from marketplace import create_app
 from marketplace.db import db
 from marketplace.extensions import limiter
+from tests.servers import own_redis
 
 
 def test_healthz_and_readyz(client):
@@ -65,29 +62,10 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app):
     assert _failed_sign_ins(proxied, ["198.51.100.7"] * 11)[-1] == 429
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_server(tmp_path):
-    pytest.importorskip("redis", reason="the redis extra (pip install sivuvirta[redis]) is not installed")
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    for _ in range(50):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield server, f"redis://127.0.0.1:{port}"
-    if server.poll() is None:
-        server.kill()
-        server.wait()
+    with own_redis(tmp_path) as server:
+        yield server
 
 
 def test_rate_limits_fall_back_to_memory_when_redis_goes_away(app, redis_server, caplog):

@@ -5,9 +5,7 @@ by the next one, once more and no more."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +18,10 @@ from marketplace import create_app
 from marketplace.db import db
 from marketplace.jobs import dispatch, enqueue
 from marketplace.models import Job
+from tests.servers import own_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120  # seconds: the consumer builds the app (loads the engine's libraries) first
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -36,20 +29,8 @@ def queue_url(request, tmp_path):
     if request.param == "sqlite":
         yield None
         return
-    pytest.importorskip("redis", reason="the redis extra (pip install sivuvirta[redis]) is not installed")
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    for _ in range(50):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.kill()
-    server.wait()
+    with own_redis(tmp_path) as (_, url):
+        yield f"{url}/0"
 
 
 @pytest.fixture
