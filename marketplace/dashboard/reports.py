@@ -8,6 +8,8 @@ The on-screen reports (``/dashboard/impact``, ``/cluster/evaluation/<year>``) ar
 built in their requests: only the files moved."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -22,6 +24,7 @@ from ..spreadsheets import csv_file, xlsx_file
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+KEPT_DAYS = 14  # a file is kept this long after it was made (or failed), then pruned by the sweep
 LANGUAGES = ("fi", "sv", "en")
 
 
@@ -189,3 +192,9 @@ def job_failed(args: dict, reason: str) -> None:
     if report is not None and report.state != "done":
         report.state, report.error, report.finished_at = "failed", reason, utcnow()
         db.session.flush()
+
+
+def prune(session) -> int:
+    """Delete the files finished more than KEPT_DAYS ago (each minute's sweep). Flushes."""
+    cutoff = utcnow() - timedelta(days=KEPT_DAYS)
+    return session.execute(sa.delete(ReportFile).where(ReportFile.finished_at < cutoff)).rowcount

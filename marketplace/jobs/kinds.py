@@ -186,5 +186,8 @@ for _kind, _schedule in DAILY.items():
 
 @huey.periodic_task(crontab(minute="*"), name="sivuvirta.sweep")
 def sweep_every_minute():
-    """Jobs of dead consumers retried, lost messages sent again, old jobs pruned."""
-    _in_app(lambda: sweep(db.session))
+    """Jobs of dead consumers retried, lost messages sent again, old jobs and report files
+    pruned."""
+    from ..dashboard.reports import prune
+
+    _in_app(lambda: (sweep(db.session), prune(db.session)))

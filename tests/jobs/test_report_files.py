@@ -136,3 +136,27 @@ def test_a_file_is_its_asker_s(app, client, auth, make, broker):
     auth.login(other.email)
     assert client.get(f"/dashboard/reports/{report_id}").status_code == 404
     assert client.get(f"/dashboard/reports/{report_id}/file").status_code == 404
+
+
+def test_the_sweep_prunes_files_made_more_than_two_weeks_ago(app, ctx, make, monkeypatch):
+    from datetime import timedelta
+
+    from marketplace.jobs import kinds
+    from marketplace.jobs.queue import state
+    from marketplace.models.base import utcnow
+
+    broker = make.user(None, role="broker", email="vanhat@example.fi")
+    made = {}
+    for name, days in (("old", reports.KEPT_DAYS + 1), ("recent", reports.KEPT_DAYS - 1)):
+        report = ReportFile(kind="impact", fmt="csv", language="fi", user_id=broker.id, state="done",
+                            filename="sivuvirta-impact.csv", content_type="text/csv", content=b"x", size_bytes=1,
+                            error="", finished_at=utcnow() - timedelta(days=days))
+        db.session.add(report)
+        db.session.flush()
+        made[name] = report.id
+    db.session.commit()
+    monkeypatch.setitem(state, "app", app)
+    kinds.sweep_every_minute.call_local()  # what the consumer runs each minute
+    db.session.expire_all()
+    assert db.session.get(ReportFile, made["old"]) is None
+    assert db.session.get(ReportFile, made["recent"]) is not None
