@@ -89,7 +89,7 @@ def test_a_failed_build_is_shown_on_the_page_and_to_the_admin(app, client, auth,
     auth.logout()
     auth.login(admin.email)
     jobs_page = client.get("/admin/jobs?state=failed")
-    assert "the workbook writer ran out of memory" in jobs_page.text
+    assert "the workbook writer ran out of memory" in jobs_page.text and "Report file" in jobs_page.text
 
 
 def test_a_broker_who_is_no_longer_one_gets_no_file(app, ctx, make):
