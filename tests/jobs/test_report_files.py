@@ -160,3 +160,26 @@ def test_the_sweep_prunes_files_made_more_than_two_weeks_ago(app, ctx, make, mon
     db.session.expire_all()
     assert db.session.get(ReportFile, made["old"]) is None
     assert db.session.get(ReportFile, made["recent"]) is not None
+
+
+def test_a_consumer_builds_the_file_outside_any_request(app, ctx, make):
+    """The consumer runs the job in an app context of its own, with no request: the file is
+    built in the asker's language all the same."""
+    broker = make.user(None, role="broker", email="kuluttaja@example.fi", language="fi")
+    report = ReportFile(kind="evaluation", fmt="xlsx", year=2026, language="sv", user_id=broker.id,
+                        state="queued", filename="sivuvirta-cluster-evaluation-2026.xlsx",
+                        content_type=reports.CONTENT_TYPES["xlsx"], size_bytes=0, error="")
+    db.session.add(report)
+    db.session.flush()
+    job = Job(kind="report", args={"report_file_id": report.id}, state="queued", attempts=0, max_attempts=3,
+              error="", worker="")
+    db.session.add(job)
+    db.session.flush()
+    report.job_id = job.id
+    db.session.commit()
+    from flask import has_request_context
+
+    assert not has_request_context()
+    assert run(app, job.id) == "done"
+    workbook = load_workbook(io.BytesIO(reports.content(_file(report.id))))
+    assert workbook.sheetnames[0] == "Sammanfattning"
