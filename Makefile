@@ -65,20 +65,28 @@ postgis-test-db:
 	@if ! command -v psql >/dev/null || ! psql "$(PG_ADMIN_URL)" -qtAc 'select 1' >/dev/null 2>&1; then \
 	  echo "No local PostgreSQL: the tests run on SpatiaLite only"; exit 0; \
 	fi; \
-	if [ -z "$$(psql "$(PG_ADMIN_URL)" -qtAc "select 1 from pg_available_extensions where name = 'postgis'")" ]; then \
-	  major=$$(psql "$(PG_ADMIN_URL)" -qtAc 'show server_version_num' | cut -c1-2); \
+	available() { [ -n "$$(psql "$(PG_ADMIN_URL)" -qtAc "select 1 from pg_available_extensions where name = 'postgis'")" ]; }; \
+	spatialite_only() { \
+	  echo "$$1: the tests run on SpatiaLite only."; \
+	  echo "  To test on PostGIS too (Debian/Ubuntu): sudo apt-get install -y postgresql-$$major-postgis-3"; \
+	  if [ -n "$$SIVUVIRTA_REQUIRE_POSTGIS" ]; then echo "SIVUVIRTA_REQUIRE_POSTGIS is set: stopping"; exit 1; fi; \
+	  exit 0; \
+	}; \
+	major=$$(psql "$(PG_ADMIN_URL)" -qtAc 'show server_version_num' | cut -c1-2); \
+	if ! available; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing PostGIS for PostgreSQL $$major with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$major-postgis-3 >/dev/null; \
+	    available || spatialite_only "PostGIS could not be installed with apt-get"; \
 	  else \
-	    echo "PostgreSQL runs without PostGIS: the tests run on SpatiaLite only."; \
-	    echo "  To test on PostGIS too (Debian/Ubuntu): sudo apt-get install -y postgresql-$$major-postgis-3"; \
-	    exit 0; \
+	    spatialite_only "PostgreSQL runs without PostGIS"; \
 	  fi; \
 	fi; \
 	psql "$(PG_ADMIN_URL)" -qc 'DROP DATABASE IF EXISTS $(TEST_DB) WITH (FORCE)' >/dev/null && \
-	psql "$(PG_ADMIN_URL)" -qc 'CREATE DATABASE $(TEST_DB)' >/dev/null && \
-	psql "$(TEST_DB_URL)" -qc 'CREATE EXTENSION postgis' >/dev/null && \
+	psql "$(PG_ADMIN_URL)" -qc 'CREATE DATABASE $(TEST_DB)' >/dev/null || \
+	  spatialite_only "The test database $(TEST_DB) could not be made"; \
+	psql "$(TEST_DB_URL)" -qc 'CREATE EXTENSION postgis' >/dev/null || \
+	  spatialite_only "PostGIS could not be enabled in $(TEST_DB)"; \
 	echo "PostGIS test database $(TEST_DB) ready"
 
 test: install-test postgis-test-db

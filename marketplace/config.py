@@ -34,9 +34,12 @@ ENVIRONMENT = {
                                                      "no consumer (tests)"),
     "SIVUVIRTA_MATCHING_FIT_AT_START": ("MATCHING_FIT_AT_START",
                                         "1: each web process fits its matching engine in the background at start"),
+    "SIVUVIRTA_MATCHING_REQUEST_WAIT_SECONDS": ("MATCHING_REQUEST_WAIT_SECONDS",
+                                                "how long a request waits for its process's engine being fitted "
+                                                "before it answers 503; default 20, below gunicorn's --timeout"),
 }
 
-INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES"}
+INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES", "MATCHING_REQUEST_WAIT_SECONDS"}
 BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START", "QUEUE_IMMEDIATE"}
 
 
@@ -71,6 +74,7 @@ def defaults(instance_path: str) -> dict:
         "QUEUE_IMMEDIATE": None,
         # Off by default: commands (db upgrade, matches refresh) create the app too.
         "MATCHING_FIT_AT_START": False,
+        "MATCHING_REQUEST_WAIT_SECONDS": 20,
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "fi",

@@ -110,8 +110,17 @@ def init_app(app: Flask) -> None:
         # The database restarting or out of reach: the request is lost, the site is not.
         # A clean 503 asks the client to come back; the pool checks connections before use,
         # so the first request after the database returns is served.
+        from flask import g
+
         from .db import db
 
+        from .extensions import login_manager
+
+        # Nothing that renders the answer reads the database: the account of a signed-in
+        # user (which the templates' context and the language would load) counts as
+        # anonymous for this answer.
+        g.database_unavailable = True
+        login_manager._update_request_context_with_user()
         app.logger.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
         try:
             db.session.rollback()

@@ -64,6 +64,21 @@ def test_pages_answer_503_with_a_page_of_their_own_while_the_database_is_away(un
     assert "Traceback" not in page and "psycopg" not in page
 
 
+@pytest.mark.parametrize("path", ["/streams", "/listings/mine", "/deals/", "/needs/new"])
+def test_a_signed_in_user_gets_the_503_page_too(unreachable, path):
+    """Their language is read from their account, which is in the database that is away:
+    the answer falls back to the browser's language instead of failing again."""
+    client = unreachable.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "7:token:nonce"
+        session["_fresh"] = True
+    response = client.get(path, headers={"Accept-Language": "sv"})
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Tjänsten är tillfälligt otillgänglig" in page
+    assert "Traceback" not in page and "psycopg" not in page
+
+
 def test_the_api_answers_503_problem_json_while_the_database_is_away(unreachable):
     response = unreachable.test_client().get("/api/v1/side-streams")
     assert response.status_code == 503

@@ -101,7 +101,7 @@ JOB_KIND_LABELS = {
     "mail": _l("Mail"), "import": _l("Import of listings"), "refresh_matches": _l("Matches of saved listings"),
     "refresh_all_matches": _l("Ranking every listing again"), "alerts_digest": _l("Saved searches' digest"),
     "notifications_digest": _l("Pairings' digest"), "listings_remind": _l("Publication reminders and expiry"),
-    "ping": _l("Check of the consumer"),
+    "ping": _l("Check of the consumer"), "report": _l("Report file"),
 }
 
 

@@ -1,14 +1,13 @@
 """The cluster's public page (/cluster) and the brokers' yearly self-evaluation."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..attachments import storage
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models.base import utcnow
-from ..spreadsheets import csv_file, xlsx_file
 from . import evaluation as evaluations, services
 from .forms import EvaluationForm, ProfileForm
 
@@ -93,29 +92,3 @@ def evaluation(year: int):
                 return redirect(url_for("cluster.evaluation", year=year))
         return render_template("cluster/evaluation.html", report=report, form=form), 400
     return render_template("cluster/evaluation.html", report=report, form=form)
-
-
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.get("/evaluation/<int:year>.<any(csv,xlsx):fmt>")
-@login_required
-def evaluation_export(year: int, fmt: str):
-    report = evaluations.report(current_user, year)
-    header, rows = evaluations.table(report)
-    stem = f"sivuvirta-cluster-evaluation-{year}"
-    if fmt == "csv":
-        lines = [header] + rows
-        for criterion in report.criteria:
-            lines += [[], [criterion.title] + [""] * (len(header) - 1), criterion.headers] + criterion.rows
-        body = csv_file(lines[0], lines[1:])
-        return _download(body, f"{stem}.csv", "text/csv; charset=utf-8")
-    sheets = {_("Summary")[:31]: (header, rows)}
-    for criterion in report.criteria:
-        sheets[criterion.key] = (criterion.headers, criterion.rows)
-    return _download(xlsx_file(sheets), f"{stem}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

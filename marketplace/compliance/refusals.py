@@ -39,7 +39,11 @@ def refused_by_law(session, need, viewer, today: date | None = None, limit: int 
     if not needs:
         return []
     if today is None or today == date.today():
-        ranked = engine.current(session).refused_streams(needs[0], LEGAL_CHECKS)
+        try:
+            live = engine.current(session)
+        except engine.EngineWarming:
+            return []  # a worker just started: the page is shown without them rather than not at all
+        ranked = live.refused_streams(needs[0], LEGAL_CHECKS)
     else:
         streams = engine_streams(session, today=today)
         ranked = matching.Matcher().fit(streams, needs).rank_refused_for(needs[0], LEGAL_CHECKS) if streams else []

@@ -48,3 +48,11 @@ class ImpactYearForm(FlaskForm):
         csrf = False
 
     year = SelectField(_l("Year"), validators=[Optional()])
+
+
+class ReportForm(FlaskForm):
+    """Asks for a report file; the values are checked by the service (reports.request_file)."""
+
+    kind = HiddenField()
+    fmt = HiddenField()
+    year = HiddenField()

@@ -10,16 +10,16 @@ from werkzeug.routing import BuildError
 
 from ..db import db
 from ..errors import InvalidInput
-from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS, number
+from ..i18n import number
 from ..matches import services as match_services
 from ..models.base import utcnow
 from ..paging import sort_order
 from ..security import parse_id, parse_page, safe_next_url
-from ..spreadsheets import csv_file, xlsx_file
 from . import impact as impact_service
 from . import marks_export as export_format
+from . import reports as report_files
 from . import services
-from .forms import MarkForm, PairingFilterForm
+from .forms import MarkForm, PairingFilterForm, ReportForm
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -181,12 +181,7 @@ def _year_arg() -> int | None:
     return int(text)
 
 
-def _label(kind: str, key: str) -> str:
-    if kind == "material":
-        return str(CATEGORY_LABELS.get(key, key))
-    if kind == "application":
-        return str(APPLICATION_LABELS.get(key, key))
-    return key
+_label = report_files.label
 
 
 def _chart_data(summary) -> dict:
@@ -221,49 +216,6 @@ def impact():
                            factors=impact_service.factors())
 
 
-def _export_rows(summary) -> tuple[list[str], list[list]]:
-    header = [_("Deal"), _("Title"), _("State"), _("Material"), _("Use"), _("Municipality"), _("Supplier"), _("Buyer"),
-              _("Tonnes"), _("t CO2e avoided"), _("Trade value (EUR)"), _("Landfill tax avoided (EUR)"),
-              _("Value in all (EUR)"), _("Counted from")]
-    rows = []
-    for item in summary.impacts:
-        deal = item.deal
-        rows.append([
-            deal.id, deal.title, deal.state, _label("material", deal.category), _label("application", deal.application),
-            deal.place, deal.supplier.name, deal.buyer.name,
-            round(item.tonnes_in(summary.year), 3), round(item.co2_t(summary.year), 3),
-            round(item.trade_eur(summary.year), 2), round(item.landfill_tax_eur(summary.year), 2),
-            round(item.value_eur(summary.year), 2),
-            _("deliveries") if item.from_deliveries else _("agreed tonnes a year, pro rata"),
-        ])
-    return header, rows
-
-
-@bp.get("/impact.csv")
-def impact_csv():
-    summary = impact_service.summarise(impact_service.all_impacts(db.session), _year_arg())
-    header, rows = _export_rows(summary)
-    suffix = f"-{summary.year}" if summary.year else ""
-    return _download(csv_file(header, rows), "text/csv; charset=utf-8", f"sivuvirta-impact{suffix}.csv")
-
-
-@bp.get("/impact.xlsx")
-def impact_xlsx():
-    summary = impact_service.summarise(impact_service.all_impacts(db.session), _year_arg())
-    sheets = {_("Deals"): _export_rows(summary)}
-    for title, groups, kind in ((_("By month"), summary.by_month, "month"),
-                                (_("By material"), summary.by_material, "material"),
-                                (_("By use"), summary.by_application, "application"),
-                                (_("By municipality"), summary.by_municipality, "municipality")):
-        sheets[title] = ([title, _("Tonnes"), _("t CO2e avoided"), _("Value in all (EUR)")],
-                         [[_label(kind, key), round(totals.tonnes, 3), round(totals.co2_t, 3),
-                           round(totals.value_eur, 2)] for key, totals in groups.items()])
-    suffix = f"-{summary.year}" if summary.year else ""
-    return _download(xlsx_file(sheets),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"sivuvirta-impact{suffix}.xlsx")
-
-
 @bp.get("/impact/report/<int:year>")
 def impact_report(year: int):
     if not (2000 <= year <= 2100):
@@ -273,3 +225,34 @@ def impact_report(year: int):
     return render_template("dashboard/report.html", summary=summary, year=year, label=_label,
                            factors=impact_service.factors(), activities=activities,
                            activities_target=target, number=number, generated=utcnow())
+
+
+# -- report files, built by the queue -------------------------------------------------------
+
+@bp.post("/reports")
+def report_request():
+    """Ask for a report file (impact or self-evaluation, CSV or XLSX): a job builds it and
+    its page follows the job."""
+    form = ReportForm()
+    if not form.validate():
+        raise InvalidInput(_("The form expired: please try again."),
+                           {name: "; ".join(map(str, errors)) for name, errors in form.errors.items()})
+    report = report_files.request_file(current_user, form.kind.data, form.fmt.data, form.year.data)
+    return redirect(url_for("dashboard.report_status", report_id=report.id))
+
+
+@bp.get("/reports/<int:report_id>")
+def report_status(report_id: int):
+    report = report_files.find(current_user, report_id)
+    return render_template("dashboard/report_file.html", report=report, form=ReportForm(formdata=None),
+                           recent=report_files.recent(current_user))
+
+
+@bp.get("/reports/<int:report_id>/file")
+def report_download(report_id: int):
+    report = report_files.find(current_user, report_id)
+    if report.state != "done":
+        return redirect(url_for("dashboard.report_status", report_id=report.id))
+    response = _download(report_files.content(report), report.content_type, report.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -110,6 +110,20 @@ def listings_remind(args: dict) -> None:
         expire(day)
 
 
+def _report_failed(args: dict, reason: str) -> None:
+    from ..dashboard.reports import job_failed
+
+    job_failed(args, reason)
+
+
+@job_kind("report", max_attempts=3, on_failed=_report_failed)
+def report_file(args: dict) -> None:
+    """A report file (impact of deals, self-evaluation) built and kept in its row."""
+    from ..dashboard.reports import run_job
+
+    run_job(args)
+
+
 @job_kind("ping", max_attempts=3)
 def ping(args: dict) -> None:
     """Does nothing for ``seconds``: shows an operator (and the tests) that a consumer runs
@@ -172,5 +186,8 @@ for _kind, _schedule in DAILY.items():
 
 @huey.periodic_task(crontab(minute="*"), name="sivuvirta.sweep")
 def sweep_every_minute():
-    """Jobs of dead consumers retried, lost messages sent again, old jobs pruned."""
-    _in_app(lambda: sweep(db.session))
+    """Jobs of dead consumers retried, lost messages sent again, old jobs and report files
+    pruned."""
+    from ..dashboard.reports import prune
+
+    _in_app(lambda: (sweep(db.session), prune(db.session)))

@@ -17,7 +17,9 @@ from datetime import date
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
+from flask_babel import gettext as _
+from werkzeug.exceptions import ServiceUnavailable
 
 from matching import Matcher, Need
 from matching import weights as W
@@ -38,6 +40,34 @@ LOOKBACK = 200
 
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
+# A web request waits at most this long for the process's engine or recogniser, which a
+# worker that has just started fits in the background: below gunicorn's 30 s timeout, so
+# that the request is answered (503, Retry-After) and the worker lives on to finish its fit
+# instead of being killed and the fit started again in its replacement. Jobs and commands
+# wait as long as the fit takes.
+REQUEST_WAIT_SECONDS = 20.0
+
+
+class EngineWarming(ServiceUnavailable):
+    """This process's engine is still being fitted: try again in a few seconds."""
+
+    def __init__(self):
+        super().__init__(_("The site's matching is still starting in this server process. Nothing you sent "
+                           "in this request was saved; please try again in a few seconds."), retry_after=5)
+
+
+def _serving_a_request() -> bool:
+    return has_request_context() and g.get("current_job_id") is None
+
+
+def _acquire(lock: threading.Lock, what: str) -> None:
+    if not _serving_a_request():
+        lock.acquire()
+        return
+    wait = current_app.config.get("MATCHING_REQUEST_WAIT_SECONDS", REQUEST_WAIT_SECONDS)
+    if not lock.acquire(timeout=wait):
+        log.warning("the %s was still being fitted after %.0f s: the request is answered 503", what, wait)
+        raise EngineWarming()
 
 
 @dataclass
@@ -67,7 +97,8 @@ def build(session) -> ProcessEngine:
 
 def current(session) -> LiveMatcher:
     """This process's engine, with every change other processes recorded applied."""
-    with _lock:
+    _acquire(_lock, "matching engine")
+    try:
         state = _state()
         if state is None or state.built_on != date.today():
             return build(session).live
@@ -82,6 +113,8 @@ def current(session) -> LiveMatcher:
                    {r.listing_id for r in fresh if r.kind == "need"})
         _mark_seen(state, [r.id for r in rows])
         return state.live
+    finally:
+        _lock.release()
 
 
 def _mark_seen(state: ProcessEngine, ids) -> None:
@@ -160,13 +193,26 @@ def _recognition_record(stream, values: dict[str, float]) -> dict:
             "description": "", "ewc_code": code, "category": stream.category, "values": values}
 
 
+def _recogniser():
+    """The process's recogniser; a request waits for its start-up fit only so long."""
+    if not _serving_a_request():
+        return catalogue_recogniser()
+    from matching import matcher
+
+    _acquire(matcher._recogniser_lock, "material recogniser")  # the lock catalogue_recogniser() takes
+    try:
+        return matcher._fitted_recogniser()
+    finally:
+        matcher._recogniser_lock.release()
+
+
 def read_materials(streams, values_of: dict[int, dict[str, float]]) -> list[MaterialReading]:
     """What each stream is read as, in one batch of the process's recogniser;
     ``values_of``: stream id -> its values measured above the detection limit."""
     streams = list(streams)
     if not streams:
         return []
-    found = catalogue_recogniser().predict([_recognition_record(s, values_of.get(s.id, {})) for s in streams])
+    found = _recogniser().predict([_recognition_record(s, values_of.get(s.id, {})) for s in streams])
     return [MaterialReading(key, conf, s.category) for s, (key, conf) in zip(streams, found)]
 
 
@@ -178,7 +224,7 @@ def read_record(record: dict) -> MaterialReading:
         values.update(record.get(group) or {})
     text = stream_text(record.get("title"), record.get("description"), record.get("category"),
                        record.get("industry"))
-    found = catalogue_recogniser().predict([{
+    found = _recogniser().predict([{
         "title": text, "description": "", "ewc_code": record.get("ewc_code"),
         "category": record.get("category"), "values": values}])
     key, conf = found[0]

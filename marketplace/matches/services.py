@@ -742,7 +742,10 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
 
     if not can_see_matches(need, viewer) or count_matches(session, need, viewer) >= FEW_MATCHES:
         return []
-    live = engine.current(session)
+    try:
+        live = engine.current(session)
+    except engine.EngineWarming:
+        return []  # a worker just started: the page is shown without them rather than not at all
     record = live.needs.get(str(need.id))
     if record is None:
         return []

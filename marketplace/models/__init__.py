@@ -12,6 +12,7 @@ from .match_mark import MatchMark
 from .notification_setting import NOTIFICATION_KINDS, DigestEntry, NotificationSetting
 from .import_job import ImportJob
 from .job import JOB_STATES, Job
+from .report_file import REPORT_FORMATS, REPORT_KINDS, ReportFile
 from .invitation import INVITABLE_ROLES, Invitation
 from .list_of_waste import WasteCode, WasteHeading
 from .match import Match
@@ -43,7 +44,7 @@ __all__ = [
     "NotificationSetting",
     "ApiToken", "TOKEN_SCOPES",
     "AuditEvent", "INVITABLE_ROLES", "Invitation", "VerificationDocument",
-    "ATTACHMENT_KINDS", "Attachment", "ImportJob", "JOB_STATES", "Job",
+    "ATTACHMENT_KINDS", "Attachment", "ImportJob", "JOB_STATES", "Job", "ReportFile", "REPORT_FORMATS", "REPORT_KINDS",
     "APPLICATIONS", "Base", "CATEGORIES", "LEGAL_STATUSES", "Match", "MaterialNeed", "MeasuredValue",
     "Organisation", "OutboxMessage", "ROLES", "Requirement", "Review", "SideStream", "Site", "User",
     "WasteCode", "WasteHeading", "business_id_is_valid",

@@ -34,6 +34,4 @@ RULES = [
     Rule("cluster.evaluation", lambda w: "/cluster/evaluation/2026", expect=only(BROKERS, 200)),
     Rule("cluster.evaluation", lambda w: "/cluster/evaluation/2026", method="POST",
          data=lambda w: {"evaluated_on": "2026-01-20", "note": "Hyvä vuosi."}, expect=only(BROKERS, 302)),
-    Rule("cluster.evaluation_export", lambda w: "/cluster/evaluation/2026.csv", expect=only(BROKERS, 200)),
-    Rule("cluster.evaluation_export", lambda w: "/cluster/evaluation/2026.xlsx", expect=only(BROKERS, 200)),
 ]

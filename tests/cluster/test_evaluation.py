@@ -11,6 +11,7 @@ from marketplace.db import db
 from marketplace.models import (
     Activity, ActivitySignup, Deal, DealMessage, Delivery, Organisation, Review, ServiceRequestMessage,
 )
+from tests import report_files
 from tests.providers.helpers import make_provider, make_request
 
 YEAR = 2025
@@ -94,9 +95,9 @@ def test_the_figures_come_from_the_data(session, year_of_data):
 
 def test_exports_and_the_saved_note(client, auth, year_of_data):
     auth.login(year_of_data["broker"].email)
-    csv_text = client.get(f"/cluster/evaluation/{YEAR}.csv").get_data(as_text=True)
+    csv_text = report_files.fetch(client, "evaluation", "csv", YEAR).get_data(as_text=True)
     assert "Tuottaja Oy" in csv_text and "Kaupparekisteriote" in csv_text
-    workbook = load_workbook(io.BytesIO(client.get(f"/cluster/evaluation/{YEAR}.xlsx").data))
+    workbook = load_workbook(io.BytesIO(report_files.fetch(client, "evaluation", "xlsx", YEAR).data))
     assert {"members", "activities", "deals"} <= set(workbook.sheetnames)
     assert client.post(f"/cluster/evaluation/{YEAR}", data={"evaluated_on": "2099-01-01"}).status_code == 400
     assert client.post(f"/cluster/evaluation/{YEAR}", data={"evaluated_on": "2024-12-01"}).status_code == 400

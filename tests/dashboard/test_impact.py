@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from marketplace.dashboard import impact
 from marketplace.db import db
 from marketplace.models import Deal, DealEvent, Delivery
+from tests import report_files
 from tests.deals.story import login, open_deal
 
 
@@ -94,10 +95,10 @@ def test_impact_pages_and_exports(app, story, known):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'data-charts="' in html and "impact-charts.js" in html and "<script>" not in html
-    csv_text = broker.get("/dashboard/impact.csv?year=2026").get_data(as_text=True)
+    csv_text = report_files.fetch(broker, "impact", "csv", 2026).get_data(as_text=True)
     assert "Ferrochrome slag" in csv_text and "150.0" in csv_text
-    xlsx = broker.get("/dashboard/impact.xlsx")
-    assert xlsx.status_code == 200
+    xlsx = report_files.fetch(broker, "impact", "xlsx")
+    assert xlsx.headers["Content-Disposition"] == 'attachment; filename="sivuvirta-impact.xlsx"'
     import io
 
     book = load_workbook(io.BytesIO(xlsx.data))

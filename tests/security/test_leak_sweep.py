@@ -22,7 +22,7 @@ from marketplace import redaction
 from marketplace.db import db
 from marketplace.models import (
     Activity, Attachment, Deal, Enquiry, ImportJob, MaterialNeed, Notice, Organisation, OutboxMessage, Permit,
-    ProviderService, ServiceProvider, ServiceRequest, ServiceRequestMessage, SideStream, Site,
+    ProviderService, ReportFile, ServiceProvider, ServiceRequest, ServiceRequestMessage, SideStream, Site,
 )
 from marketplace.models.listing import great_circle_km
 from marketplace.redaction import MIN_KM_FROM_OWNER_SITES
@@ -37,6 +37,7 @@ ID_SOURCES = {
     "deal_id": (Deal,), "permit_id": (Permit,), "provider_id": (ServiceProvider,),
     "service_id": (ProviderService,), "request_id": (ServiceRequest,), "activity_id": (Activity,),
     "job_id": (ImportJob,), "document_id": (Attachment,), "enquiry_id": (Enquiry,), "notice_id": (Notice,),
+    "report_id": (ReportFile,),
 }
 # Other parameters: values that reach a page rather than a 404.
 PLAIN_VALUES = {

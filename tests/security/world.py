@@ -255,6 +255,10 @@ def _fill_exits(app, make, w: World) -> None:
         "files": [(io.BytesIO(pdf_with_author(OWNER_NAME, SITE_NAME)), FILE_NAME)]},
         content_type="multipart/form-data")
     assert response.status_code == 302, response.status_code
+    # The broker has the impact report made as a file (a job): it names the deal on the
+    # anonymous stream, and its page and download are the broker's.
+    response = login(app, w.broker).post("/dashboard/reports", data={"kind": "impact", "fmt": "csv", "year": ""})
+    assert response.status_code == 302, response.status_code
 
 
 def _ref(app, listing) -> str:
