@@ -52,7 +52,7 @@ def test_every_stream_has_a_true_type_and_every_grade_a_source(practice):
     for g in practice["grades"]:
         assert 0 <= g["grade"] <= 3
         cited = g["justification"].split(":")[0].replace(";", " ").split()
-        assert g["justification"].startswith("out of reach") or set(cited) <= known, g
+        assert g["justification"].startswith("beyond the buyer's haul limit") or set(cited) <= known, g
 
 
 def test_dangerous_pairings_contradict_no_proven_use(practice):
