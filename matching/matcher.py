@@ -366,6 +366,19 @@ class Matcher:
             hit = self._use_tables[application] = (tier, bad)
         return hit
 
+    def established(self, application) -> np.ndarray:
+        """Over type indices + unknown: the use is proven by a standard, a
+        product class or a national guide (Catalogue.is_established)."""
+        key = ("established", application)
+        hit = self._use_tables.get(key)
+        if hit is None:
+            hit = np.zeros(len(self.types_) + 1, dtype=bool)
+            if application in self.catalogue_.applications:
+                for i, k in enumerate(self.types_):
+                    hit[i] = self.catalogue_.is_established(self.use_of(k, application))
+            self._use_tables[key] = hit
+        return hit
+
     def other_part(self, application, part) -> np.ndarray:
         """Over type indices + unknown: the use is documented only for other
         parts than ``part`` (a protective layer for a sealing one, a fill
@@ -1028,6 +1041,11 @@ class Matcher:
         # one of equal fit in the same tier.
         missing_any = missing_any | type_unsure
         fit = fit * W.TECHNICAL_MISS_FACTOR ** soft * np.where(missing_any, self.unverified_factor, 1.0)
+        # Within the proven tier, established practice (a standard, product
+        # class or national guide names the use) before a use proven by
+        # studies or practice alone.
+        est = self.established(ctx.uses_of)[self.mtype_sure_[cand]] & (tier == W.USE_TIERS["proven"])
+        fit = fit * (1 - W.ESTABLISHED_SHARE) + W.ESTABLISHED_SHARE * est
         score = (tier + np.clip(fit, 0, 1) * W.FIT_SPAN) / W.LEVELS
         if not prefilter:
             score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)
