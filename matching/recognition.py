@@ -393,10 +393,7 @@ class Recogniser(BaseEstimator, ClassifierMixin):
             return True
         ewc = _get(record, "ewc_code")
         if ewc:
-            try:
-                bare = normalise_ewc(ewc).rstrip("*")
-            except ValueError:
-                bare = ""
+            bare = normalise_ewc(ewc).rstrip("*")
             if bare in self.codes_ or bare[:5] in self.subchapters_:
                 return True
         text = f"{_get(record, 'title') or ''} {_get(record, 'description') or ''}".lower()
