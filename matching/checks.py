@@ -16,7 +16,7 @@ import numpy as np
 
 from . import reasons as R
 from .reasons import Reason
-from .table import CAT_CODE, CATEGORIES, LEGAL
+from .table import CAT_CODE, CATEGORIES, LEGAL, category_names
 
 WASTE_ACT = "Finnish Waste Act 646/2011, section 29"
 _WASTE = LEGAL.index("waste")
@@ -311,6 +311,8 @@ class MaterialUse(Check):
             out.append(line("material", Reason(R.MATERIAL_STATED, dict(names))))
         elif not unknown:
             out.append(line("material", Reason(R.MATERIAL_READ, {**names, "confidence": conf})))
+        elif m.category_only_[row]:
+            out.append(line("material", Reason(R.MATERIAL_CATEGORY_ONLY, category_names(CATEGORIES[f.table.category[row]]), None)))
         elif m.category_disagrees_[row]:
             category = CATEGORIES[f.table.category[row]].replace("_", " ")
             out.append(line("material", Reason(R.MATERIAL_CATEGORY_DISAGREES,

@@ -325,7 +325,12 @@ class Matcher:
         # trusted, however sure the reading (the match says why).
         type_cat = np.array([CAT_CODE[cat.types[k].category] if k in cat.types else -1 for k in self.types_] + [-1])
         self.category_disagrees_ = (t.material < 0) & (type_cat[self.mtype_] >= 0) & (type_cat[self.mtype_] != t.category)
-        sure = (self.mconf_ >= self.min_confidence) & ~self.category_disagrees_
+        # A reading no better than the type's share of the stream's category
+        # tells the category only ("slag, type not known").
+        n_types = np.bincount([CAT_CODE[m.category] for m in cat.types.values()], minlength=len(CATEGORIES))
+        n_cat = n_types[t.category].astype(np.float32)
+        self.category_only_ = (t.material < 0) & (n_cat > 1) & (self.mconf_ <= 1.0 / np.maximum(n_cat, 1) + 1e-6)
+        sure = (self.mconf_ >= self.min_confidence) & ~self.category_disagrees_ & ~self.category_only_
         self.mtype_sure_ = np.where(sure, self.mtype_, unknown).astype(np.int32)
         self.sulphide_deciding_ = np.array(
             [("S_sulphide" in cat.types[k].deciding) if k in cat.types else False for k in self.types_] + [False])
@@ -364,6 +369,19 @@ class Matcher:
                         tier[i] = W.USE_TIERS[use.status]
                         bad[i] = use.status == "unsuitable"
             hit = self._use_tables[application] = (tier, bad)
+        return hit
+
+    def established(self, application) -> np.ndarray:
+        """Over type indices + unknown: the use is proven by a standard, a
+        product class or a national guide (Catalogue.is_established)."""
+        key = ("established", application)
+        hit = self._use_tables.get(key)
+        if hit is None:
+            hit = np.zeros(len(self.types_) + 1, dtype=bool)
+            if application in self.catalogue_.applications:
+                for i, k in enumerate(self.types_):
+                    hit[i] = self.catalogue_.is_established(self.use_of(k, application))
+            self._use_tables[key] = hit
         return hit
 
     def other_part(self, application, part) -> np.ndarray:
@@ -1028,6 +1046,12 @@ class Matcher:
         # one of equal fit in the same tier.
         missing_any = missing_any | type_unsure
         fit = fit * W.TECHNICAL_MISS_FACTOR ** soft * np.where(missing_any, self.unverified_factor, 1.0)
+        # Within the proven tier, established practice (a standard, product
+        # class or national guide names the use) before a use proven by
+        # studies or practice alone.
+        proven = tier == W.USE_TIERS["proven"]
+        est = self.established(ctx.uses_of)[self.mtype_sure_[cand]]
+        fit = np.where(proven, fit * (1 - W.ESTABLISHED_SHARE) + W.ESTABLISHED_SHARE * est, fit)
         score = (tier + np.clip(fit, 0, 1) * W.FIT_SPAN) / W.LEVELS
         if not prefilter:
             score = score * np.where(feasible, 1.0, W.INFEASIBLE_FACTOR)

@@ -92,6 +92,14 @@ class Catalogue:
     types: dict[str, MaterialType]
     sources: dict[str, str]
     applications: tuple[str, ...]
+    #: Source keys whose word makes a proven use established practice (a
+    #: standard, a regulation's product class or annex list, a CE-marked
+    #: product, a national guide); materials.json ``established``.
+    established: frozenset = frozenset()
+
+    def is_established(self, use: Use | None) -> bool:
+        """A proven use whose source is a standard, product class or national guide."""
+        return use is not None and use.status == "proven" and use.source in self.established
 
     def use(self, type_key: str, application: str) -> Use | None:
         """The documented use of a type for an application, or None when not
@@ -202,7 +210,11 @@ def read_catalogue(path: str | Path | None = None) -> Catalogue:
     sources = dict(doc["sources"])
     applications = contract_applications()
     types = {key: _material(key, rec, sources, applications) for key, rec in doc["types"].items()}
-    return Catalogue(types=types, sources=sources, applications=applications)
+    established = doc.get("established", {}).get("sources", [])
+    unknown = [k for k in established if k not in sources]
+    if unknown:
+        raise _error("established.sources", f"{unknown} not in sources")
+    return Catalogue(types=types, sources=sources, applications=applications, established=frozenset(established))
 
 
 @lru_cache(maxsize=1)

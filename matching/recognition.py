@@ -27,6 +27,7 @@ reliability test (tests/matching/test_recognition.py).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -58,6 +59,60 @@ _FILLER = {
     "sv": ["säljes", "tillgänglig", "parti", "upplag", "torr", "våt", "t/år", "från verket",
            "kontinuerlig leverans", "analyserad", "leverans med lastbil", "gratis"],
 }
+
+
+#: Words that name only a category or say that something is a side stream,
+#: by category and in all three languages (the site's category labels,
+#: matching/table.stream_text's category words, and their common inflected
+#: forms as prefixes): a record whose text has nothing else, no List of Waste
+#: code and no analysis tells its category, not its type.
+_GENERIC = {
+    "": ["sivuvirt", "sivutuot", "jäte", "jätt", "jäännö", "materiaal", "tähde", "tähtee", "muu", "waste",
+         "side", "stream", "by", "product", "byproduct", "residue", "residual", "material", "other",
+         "sidoström", "biprodukt", "restprodukt", "restmaterial", "rest", "avfall", "övrig", "annat", "material"],
+    "slag": ["kuona", "slag"],
+    "ash": ["tuhka", "tuhkaa", "tuhkat", "tuhkan", "ash", "aska", "askan"],
+    "dust": ["pöly", "dust", "damm", "stoft"],
+    "sludge": ["liete", "lietet", "lietteen", "sludge", "slam"],
+    "tailings": ["rikastushiek", "tailing", "anrikningssand", "sand"],
+    "waste_rock": ["sivukiv", "rock", "gråberg", "berg"],
+    "gypsum": ["kipsi", "kipsiä", "gypsum", "gips"],
+    "lime_residue": ["kalkki", "kalkkijään", "lime", "kalk", "kalkrest"],
+    "dregs": ["sakka", "sakkaa", "dregs", "grönlutsslam"],
+    "biomass_residue": ["biomass", "biomassatäh", "biomassarest"],
+    "metal_scrap": ["metalli", "romu", "metal", "scrap", "skrot", "metallskrot"],
+    "mineral_fines": ["mineraal", "mineral", "hienoaines", "fines", "fine", "finmaterial", "mineraliskt"],
+    "other": [],
+}
+
+
+#: Letters a Finnish or Swedish inflection adds to a generic word (kuona ->
+#: kuonaa, kuonasta; aska -> askorna).
+GENERIC_ENDING = 3
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def category_share(key: str, category: str | None = None, catalogue: Catalogue | None = None) -> float:
+    """The prior share of a type within a category (the record's, else the
+    type's own): the reference samples are drawn evenly over the types, so a
+    record that tells only its category is worth 1/n for each of the n types
+    of that category. 1.0 for a category of one type or an unknown key."""
+    catalogue = catalogue or load_catalogue()
+    material = catalogue.types.get(key)
+    if category is None or not any(t.category == category for t in catalogue.types.values()):
+        if material is None:
+            return 1.0
+        category = material.category
+    return 1.0 / sum(1 for t in catalogue.types.values() if t.category == category)
+
+
+def category_only(key: str, confidence: float, category: str | None = None,
+                  catalogue: Catalogue | None = None) -> bool:
+    """Whether a reading tells no more than the category: its confidence is
+    no better than the type's share of a category of several types ("slag,
+    type not known")."""
+    share = category_share(key, category, catalogue)
+    return share < 1.0 and confidence <= share + 1e-6
 
 
 def _get(record, name, default=None):
@@ -245,9 +300,37 @@ class Recogniser(BaseEstimator, ClassifierMixin):
         base = LinearSVC(C=self.C, max_iter=2000, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(base, method=self.method, cv=3).fit(X, np.array(labels))
         self.classes_ = self.model_.classes_
+        self._fit_evidence(catalogue)
         self.temperature_ = 1.0
         self.temperature_ = self._fit_temperature(catalogue)
         return self
+
+    def _fit_evidence(self, catalogue: Catalogue):
+        """What counts as evidence of a type (has_evidence)."""
+        self.value_index_ = frozenset(self.value_keys_)
+        self.generic_stems_ = tuple(sorted({w for words in _GENERIC.values() for w in words}))
+        self.generic_ = frozenset(w for words in _FILLER.values() for phrase in words for w in _WORD.findall(phrase.lower()))
+        specific, short = set(), set()
+        for t in catalogue.types.values():
+            for lang in ("en", "fi", "sv"):
+                for phrase in [t.names[lang]] + t.synonyms[lang]:
+                    for w in _WORD.findall(phrase.lower()):
+                        if self._generic(w) or len(w) < 3:
+                            continue
+                        if len(w) < 6:
+                            short.add(w)
+                        else:
+                            # Inflected and compound forms keep the word's
+                            # stem (masuunikuonaa, kuonamursketta).
+                            specific.add(w[:-2])
+        self.short_words_ = frozenset(short)
+        self.specific_ = re.compile("|".join(re.escape(w) for w in sorted(specific, key=len, reverse=True)))
+
+    def _generic(self, word: str) -> bool:
+        """A filler word, or a generic word with at most an inflection's
+        ending (kuonaa, tuhkat; not kuonamurske or limestone)."""
+        return word in self.generic_ or any(
+            word.startswith(g) and len(word) <= len(g) + GENERIC_ENDING for g in self.generic_stems_)
 
     def _fit_temperature(self, catalogue: Catalogue) -> float:
         """One temperature on the calibrated probabilities, chosen by the
@@ -292,5 +375,31 @@ class Recogniser(BaseEstimator, ClassifierMixin):
             proba = self.predict_proba([records[i] for i in todo])
             best = proba.argmax(axis=1)
             for row, i in enumerate(todo):
-                out[i] = (str(self.classes_[best[row]]), float(proba[row, best[row]]))
+                key, conf = str(self.classes_[best[row]]), float(proba[row, best[row]])
+                if not self.has_evidence(records[i]):
+                    # Only the category is known: the type is no better than
+                    # its share of the category's types.
+                    conf = min(conf, category_share(key, _get(records[i], "category")))
+                out[i] = (key, conf)
         return out
+
+    def has_evidence(self, record) -> bool:
+        """Whether anything beyond the category supports a type: an analysed
+        value the catalogue knows, a List of Waste code of the catalogue, or a
+        word of the text that carries a catalogue type's name or synonym and
+        is not a generic word (a category's name, "side stream", "waste",
+        filler such as "for sale")."""
+        if any(k in self.value_index_ and v is not None for k, v in record_values(record).items()):
+            return True
+        ewc = _get(record, "ewc_code")
+        if ewc:
+            bare = normalise_ewc(ewc).rstrip("*")
+            if bare in self.codes_ or bare[:5] in self.subchapters_:
+                return True
+        text = f"{_get(record, 'title') or ''} {_get(record, 'description') or ''}".lower()
+        for token in _WORD.findall(text):
+            if self._generic(token):
+                continue
+            if token in self.short_words_ or self.specific_.search(token):
+                return True
+        return False

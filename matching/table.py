@@ -17,6 +17,24 @@ CATEGORIES = ("slag", "ash", "dust", "sludge", "tailings", "waste_rock", "gypsum
               "lime_residue", "dregs", "biomass_residue", "metal_scrap", "mineral_fines", "other")
 LEGAL = ("waste", "by_product", "end_of_waste", "product")
 CAT_CODE = {c: i for i, c in enumerate(CATEGORIES)}
+#: The categories' names in lower case, as in a sentence (the site's category
+#: labels, marketplace/i18n.py, in English, Finnish and Swedish).
+CATEGORY_NAMES = {
+    "slag": ("slag", "kuona", "slagg"), "ash": ("ash", "tuhka", "aska"), "dust": ("dust", "pöly", "stoft"),
+    "sludge": ("sludge", "liete", "slam"), "tailings": ("tailings", "rikastushiekka", "anrikningssand"),
+    "waste_rock": ("waste rock", "sivukivi", "gråberg"), "gypsum": ("gypsum", "kipsi", "gips"),
+    "lime_residue": ("lime residue", "kalkkijäännös", "kalkrester"), "dregs": ("dregs", "sakka", "grönlutsslam"),
+    "biomass_residue": ("biomass residue", "biomassatähde", "biomassarester"),
+    "metal_scrap": ("metal scrap", "metalliromu", "metallskrot"),
+    "mineral_fines": ("mineral fines", "mineraalihienoaines", "mineraliskt finmaterial"),
+    "other": ("other material", "muu materiaali", "annat material"),
+}
+
+
+def category_names(category: str) -> dict:
+    """Reason parameters naming a category: ``category`` with its _fi and _sv variants."""
+    en, fi, sv = CATEGORY_NAMES[category]
+    return {"category": en, "category_fi": fi, "category_sv": sv}
 LEGAL_CODE = {c: i for i, c in enumerate(LEGAL)}
 
 

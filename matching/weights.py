@@ -56,6 +56,12 @@ CATEGORY_TYPICAL, CATEGORY_OTHER = 1.0, 0.3
 #: Documented use of a material for an application (catalogue's use matrix):
 #: its tier decides the score before any resemblance of numbers.
 USE_TIERS = {"proven": 2, "possible": 1, "unsuitable": 0}
+#: Share of the fit given to established practice within the proven tier:
+#: fit = fit x (1 - share) + share where a standard, product class or
+#: national guide names the use (materials.json ``established``). A tie-break,
+#: not a tier: 0.05 tried with 0.10 and 0.15 on both labelled sets (0.05 best
+#: on the first set, 0.10 slightly better on the practice set; docs/matching.md).
+ESTABLISHED_SHARE = 0.05
 #: Score = (tier + fit x FIT_SPAN) / LEVELS: the tier (0..2) decides, the
 #: fit (0..1) orders pairs only within a tier.
 LEVELS = 3

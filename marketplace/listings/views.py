@@ -23,7 +23,7 @@ from ..matches.records import engine_need
 from .. import redaction
 from ..db import db
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..i18n import language
+from ..i18n import CATEGORY_LABELS, language
 from ..reference import normalise_ewc_code
 from ..models import APPLICATIONS, CATEGORIES, Attachment, ImportJob, MaterialNeed, SideStream, WasteCode
 from . import gazetteer, jobs, services
@@ -392,9 +392,17 @@ def material_reading(stream: SideStream | None) -> dict | None:
     if stream is None or not stream.material_type_read:
         return None
     reading = MaterialReading(stream.material_type_read, stream.material_type_confidence or 0.0, stream.category)
-    return {"key": reading.key, "name": material_type_name(reading.key), "confidence": reading.confidence,
+    return {"key": reading.key, "name": reading_name(reading), "confidence": reading.confidence,
             "percent": format_percent(reading.confidence, format="#,##0 %"), "sure": reading.sure,
-            "category_disagrees": reading.category_disagrees}
+            "category_disagrees": reading.category_disagrees, "category_only": reading.category_only}
+
+
+def reading_name(reading: MaterialReading) -> str:
+    """The type read, or where only the category is known, "Slag, type not known"."""
+    if reading.category_only:
+        label = CATEGORY_LABELS.get(reading.category, reading.category)
+        return _("%(category)s, type not known", category=label)
+    return material_type_name(reading.key)
 
 
 def material_type_name(key: str | None) -> str:
@@ -717,10 +725,17 @@ def material_reading_json():
     if not (record["title"].strip() or record["description"].strip()):
         return jsonify({"reading": None})
     found = read_record(record)
-    reading = {"key": found.key, "name": material_type_name(found.key), "confidence": round(found.confidence, 3),
-               "percent": format_percent(found.confidence, format="#,##0 %"), "sure": found.sure}
-    reading["text"] = _("Read as: %(name)s, %(percent)s", name=reading["name"], percent=reading["percent"])
-    if found.category_disagrees:
+    reading = {"key": found.key, "name": reading_name(found), "confidence": round(found.confidence, 3),
+               "percent": format_percent(found.confidence, format="#,##0 %"), "sure": found.sure,
+               "category_only": found.category_only}
+    if found.category_only:
+        reading["text"] = _("Read as: %(name)s", name=reading["name"])
+    else:
+        reading["text"] = _("Read as: %(name)s, %(percent)s", name=reading["name"], percent=reading["percent"])
+    if found.category_only:
+        reading["warning"] = _("Only the category can be read from what is written: name the material or choose "
+                               "its type, until then its matches rank as unverified.")
+    elif found.category_disagrees:
         reading["warning"] = _("The type does not belong to the category chosen: until the seller confirms a type, "
                                "its matches rank as unverified.")
     elif not found.sure:

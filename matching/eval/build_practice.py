@@ -10,9 +10,13 @@ catalogue's use matrix (matching/knowledge/materials.json ``sources``), by
 what the material is and what the buyer wants to do with it, with
 stream-specific overrides where a stated analysis or fact settles it (a wood
 ash with 8 mg/kg Cd for field use, a coarse slag for a dosing plant). They
-use no score, vocabulary rule, detour factor or limit table of the engine:
-a stream outside a buyer's stated distance is graded 0 only when it is
-plainly out of reach (more than twice the limit as the crow flies).
+use no score, vocabulary rule, detour factor or limit table of the engine.
+The buyer's own stated maximum haul distance (``max_distance_km``) is the
+buyer's text, not the engine's: a stream that is farther than that even as
+the crow flies (great-circle distance, this module's own haversine) is
+excluded by the buyer whatever the roads, so its pair is graded 0 and marked
+infeasible. Pairs within the limit as the crow flies keep their grade: the
+road distance is the engine's estimate, not the grader's.
 
 3 = proven in this use (published case or standard), 2 = works with a
 condition that the record meets or does not contradict, 1 = possible after
@@ -355,9 +359,12 @@ def build() -> dict:
         for s in streams:
             grade, why = G.get(nid, {}).get(types[s["id"]], (0, None))
             grade, why = OVERRIDES.get((nid, s["id"]), (grade, why))
-            if grade and _km(PLACES[place], PLACES[s["location"]["place"]]) > 2 * km:
-                grade, why = 0, f"out of reach: more than twice the buyer's {km} km"
-            if grade or (nid, s["id"]) in OVERRIDES:
+            crow = _km(PLACES[place], PLACES[s["location"]["place"]])
+            if (grade or (nid, s["id"]) in OVERRIDES) and crow > km:
+                grades.append({"need_id": nid, "stream_id": s["id"], "grade": 0, "infeasible": True,
+                               "justification": f"beyond the buyer's haul limit even as the crow flies: "
+                                                f"{crow:.0f} km > {km} km"})
+            elif grade or (nid, s["id"]) in OVERRIDES:
                 grades.append({"need_id": nid, "stream_id": s["id"], "grade": grade, "justification": why})
     return {"about": __doc__.split("\n\n")[0] + " Built by matching/eval/build_practice.py.",
             "batch": {"side_streams": streams, "needs": needs}, "types": types, "grades": grades,

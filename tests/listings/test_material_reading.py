@@ -153,3 +153,25 @@ def test_the_form_reads_the_stream_live_before_it_is_saved(client):
     assert reading["key"] == "acbfs" and reading["sure"]
     assert reading["text"].startswith("Read as: Air-cooled blast-furnace slag, ")
     assert client.get("/listings/material-reading.json").get_json() == {"reading": None}
+
+
+@pytest.mark.parametrize("language, text", [("en", "Read as: Slag, type not known"),
+                                            ("fi", "Tunnistettu: Kuona, tyyppi ei tiedossa")])
+def test_a_bare_generic_title_reads_as_its_category_type_not_known(client, language, text):
+    body = client.get("/listings/material-reading.json", query_string={"title": "Kuona", "category": "slag"},
+                      headers={"Accept-Language": language}).get_json()
+    reading = body["reading"]
+    assert reading["category_only"] and not reading["sure"]
+    assert reading["text"] == text and reading["warning"]
+
+
+def test_a_saved_bare_stream_shows_its_category_not_a_type(app, client, auth, supplier):
+    auth.login("supplier@example.fi")
+    bare = {"title": "Kuona", "description": "", "category": "slag", "ewc_code": "", "industry": "",
+            **{f"values-{i}-{f}": "" for i in range(4) for f in ("property", "value", "unit")}}
+    response = client.post("/streams/new", data=stream_form(**bare))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    stream = _saved_stream(app)
+    assert stream.material_type_confidence < 0.5
+    page = client.get(f"/streams/{stream.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Read as: Slag, type not known" in page and "unverified" in page

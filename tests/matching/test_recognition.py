@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from matching.materials import load_catalogue
-from matching.recognition import Recogniser
+from matching.recognition import Recogniser, category_only, category_share
+from matching.weights import MIN_MATERIAL_CONFIDENCE
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,51 @@ def test_contract_records_are_read_from_their_groups(recogniser):
     assert recogniser.predict([record])[0][0] == "coal_fly_ash"
 
 
+# A bare title with only a generic word tells the category, not the type.
+VAGUE_RECORDS = [
+    _rec("Kuona", "", "slag"),
+    _rec("slag", "", "slag"),
+    _rec("Sivuvirta", "", "other"),
+    _rec("Sivuvirta", "erä saatavilla", "ash"),
+    _rec("Tuhkaa myydään", "", "ash"),
+    _rec("Kuonaa tarjolla", "noudettavissa", "slag"),
+    _rec("Sivukivi", "", "waste_rock"),
+]
+
+
+@pytest.mark.parametrize("record", VAGUE_RECORDS, ids=[f"{r['title']}/{r['category']}" for r in VAGUE_RECORDS])
+def test_a_bare_generic_title_reads_as_its_category_only(recogniser, record):
+    (key, confidence), = recogniser.predict([record])
+    assert not recogniser.has_evidence(record)
+    assert confidence <= category_share(key, record["category"]) + 1e-6
+    assert confidence < MIN_MATERIAL_CONFIDENCE or record["category"] == "waste_rock"
+    assert category_only(key, confidence, record["category"])
+
+
+def test_the_category_share_is_the_prior_of_its_types():
+    slags = [k for k, t in load_catalogue().types.items() if t.category == "slag"]
+    assert category_share("ggbs", "slag") == pytest.approx(1 / len(slags))
+    # A category of one type: the category tells the type.
+    assert category_share("green_liquor_dregs", "dregs") == 1.0
+    assert not category_only("green_liquor_dregs", 1.0, "dregs")
+
+
+@pytest.mark.parametrize("record, expected", [
+    (_rec("Masuunikuonaa", "", "slag"), None),                   # a compound naming the type
+    (_rec("Kuonamurske 0/32", "", "slag"), "acbfs"),
+    (_rec("Kuona", "", "slag", "10 02 02"), None),               # a List of Waste code
+    (_rec("Kuona", "", "slag", None, CaO=45, Fe2O3=22, V=1500), None),  # an analysis
+    (_rec("Kalkkikivijauhe", "", "mineral_fines"), "limestone_fines"),
+    (_rec("Viherlipeäsakka", "", "dregs"), "green_liquor_dregs"),
+])
+def test_a_word_beyond_the_category_a_code_or_an_analysis_is_evidence(recogniser, record, expected):
+    assert recogniser.has_evidence(record)
+    (key, confidence), = recogniser.predict([record])
+    assert not category_only(key, confidence, record["category"])
+    if expected:
+        assert key == expected
+
+
 def test_confidence_is_calibrated_on_held_out_reference_samples(recogniser):
     """Reliability: on samples drawn with another seed, the share of correct
     readings in each confidence band matches the band's mean confidence."""
@@ -107,3 +153,14 @@ def test_estimator_conventions():
     again = Recogniser(samples_per_type=20, random_state=3).fit(small)
     record = _rec("Masuunikuona", "", "slag", "10 02 02", CaO=38)
     assert r.predict([record]) == again.predict([record])
+
+
+def test_a_match_of_a_bare_slag_says_slag_type_not_known():
+    from mhelpers import fit, need_rec, stream_rec
+    m = fit([stream_rec("K", title="Kuona", category="slag")], [need_rec(application="mass_stabilisation")])
+    by_id = {x.stream_id: x for x in m.rank_streams("N", top=5, include_infeasible=True)}
+    vague = by_id["K"]
+    assert not vague.verified and vague.material_confidence < MIN_MATERIAL_CONFIDENCE
+    assert "read as slag, type not known: the material type is unverified" in [str(r) for r in vague.reasons]
+    finnish = [r.render(lambda s: s, "fi") for r in vague.reasons]
+    assert "read as kuona, type not known: the material type is unverified" in finnish  # the category in Finnish
