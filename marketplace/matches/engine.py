@@ -203,15 +203,12 @@ def _recognition_record(stream, values: dict[str, float]) -> dict:
 
 def _recogniser():
     """The process's recogniser; a request waits for its start-up fit only so long."""
-    if not _serving_a_request():
-        return catalogue_recogniser()
-    from matching import matcher
+    if _serving_a_request():
+        from matching import matcher
 
-    _acquire(matcher._recogniser_lock, "material recogniser")  # the lock catalogue_recogniser() takes
-    try:
-        return matcher._fitted_recogniser()
-    finally:
+        _acquire(matcher._recogniser_lock, "material recogniser")  # the lock catalogue_recogniser() takes
         matcher._recogniser_lock.release()
+    return catalogue_recogniser()
 
 
 def read_materials(streams, values_of: dict[int, dict[str, float]]) -> list[MaterialReading]:
