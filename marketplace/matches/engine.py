@@ -199,11 +199,11 @@ def _recogniser():
         return catalogue_recogniser()
     from matching import matcher
 
-    _acquire(matcher._recogniser_lock, "material recogniser")  # the lock catalogue_recogniser() takes
-    try:
-        return matcher._fitted_recogniser()
-    finally:
-        matcher._recogniser_lock.release()
+    # Wait (so long) until no one is fitting it, the lock catalogue_recogniser() takes; that
+    # call then finds it fitted (or fits it here, where fitting at start is off).
+    _acquire(matcher._recogniser_lock, "material recogniser")
+    matcher._recogniser_lock.release()
+    return catalogue_recogniser()
 
 
 def read_materials(streams, values_of: dict[int, dict[str, float]]) -> list[MaterialReading]:
