@@ -28,7 +28,6 @@ from matching.materials import load_catalogue
 # The engine's own recogniser, fitted once per process and shared with every Matcher fit,
 # so that a stream's page and its matches read it the same way.
 from matching.matcher import _recogniser as catalogue_recogniser
-from matching.recognition import category_only
 from matching.table import stream_text
 
 from ..db import db
@@ -179,15 +178,8 @@ class MaterialReading:
         return material is not None and material.category != self.category
 
     @property
-    def category_only(self) -> bool:
-        """Only the category is known ("slag, type not known"): the reading is no better
-        than the type's share of the category's types (matching.recognition.category_only)."""
-        return category_only(self.key, self.confidence, self.category or None)
-
-    @property
     def sure(self) -> bool:
-        return (self.confidence >= W.MIN_MATERIAL_CONFIDENCE and not self.category_disagrees
-                and not self.category_only)
+        return self.confidence >= W.MIN_MATERIAL_CONFIDENCE and not self.category_disagrees
 
 
 def _recognition_record(stream, values: dict[str, float]) -> dict:
@@ -203,11 +195,14 @@ def _recognition_record(stream, values: dict[str, float]) -> dict:
 
 def _recogniser():
     """The process's recogniser; a request waits for its start-up fit only so long."""
-    if _serving_a_request():
-        from matching import matcher
+    if not _serving_a_request():
+        return catalogue_recogniser()
+    from matching import matcher
 
-        _acquire(matcher._recogniser_lock, "material recogniser")  # the lock catalogue_recogniser() takes
-        matcher._recogniser_lock.release()
+    # Wait (so long) until no one is fitting it, the lock catalogue_recogniser() takes; that
+    # call then finds it fitted (or fits it here, where fitting at start is off).
+    _acquire(matcher._recogniser_lock, "material recogniser")
+    matcher._recogniser_lock.release()
     return catalogue_recogniser()
 
 
