@@ -28,6 +28,7 @@ from matching.materials import load_catalogue
 # The engine's own recogniser, fitted once per process and shared with every Matcher fit,
 # so that a stream's page and its matches read it the same way.
 from matching.matcher import _recogniser as catalogue_recogniser
+from matching.recognition import category_only
 from matching.table import stream_text
 
 from ..db import db
@@ -178,8 +179,15 @@ class MaterialReading:
         return material is not None and material.category != self.category
 
     @property
+    def category_only(self) -> bool:
+        """Only the category is known ("slag, type not known"): the reading is no better
+        than the type's share of the category's types (matching.recognition.category_only)."""
+        return category_only(self.key, self.confidence, self.category or None)
+
+    @property
     def sure(self) -> bool:
-        return self.confidence >= W.MIN_MATERIAL_CONFIDENCE and not self.category_disagrees
+        return (self.confidence >= W.MIN_MATERIAL_CONFIDENCE and not self.category_disagrees
+                and not self.category_only)
 
 
 def _recognition_record(stream, values: dict[str, float]) -> dict:
