@@ -740,6 +740,8 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
     the place the engine holds for a hidden stream (its approximate one), rounded up."""
     from matching import nearmiss
 
+    from ..formatting import number
+
     if not can_see_matches(need, viewer) or count_matches(session, need, viewer) >= FEW_MATCHES:
         return []
     live = engine.current(session)
@@ -767,12 +769,12 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
             views.append(NearMissView(ngettext(
                 "%(num)d stream would fit within %(km)s km (this need allows %(limit)s km)",
                 "%(num)d streams would fit within %(km)s km (this need allows %(limit)s km)", hint.count,
-                km=f"{hint.value:g}", limit=f"{need.max_distance_km or W.DEFAULT_MAX_ROAD_KM:g}")))
+                km=number(hint.value, 0), limit=number(need.max_distance_km or W.DEFAULT_MAX_ROAD_KM, 0))))
         elif hint.kind in ("max", "min"):
             views.append(NearMissView(ngettext(
                 "%(num)d stream would fit if %(property)s %(op)s %(value)s %(unit)s were allowed",
                 "%(num)d streams would fit if %(property)s %(op)s %(value)s %(unit)s were allowed", hint.count,
-                property=hint.property, op="≤" if hint.kind == "max" else "≥", value=f"{hint.value:g}",
+                property=hint.property, op="≤" if hint.kind == "max" else "≥", value=number(hint.value, 3),
                 unit=hint.unit)))
         elif hint.kind == "analysis":
             from ..providers.search import providers_for_missing
