@@ -509,24 +509,19 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
 
 
 def _first_hits(cls, conditions: list, tiers: list, counted: int) -> list[int]:
-    """The ids of up to ``counted + 1`` hits: more than ``counted`` means more hits than
-    that, fewer means all of them. Past ``counted``, those meeting the tiers' conditions
-    (the best ranked) are read first, so that the ranked slice holds them. Each query
-    stops at ``counted + 1`` rows."""
-    def first(*extra) -> list[int]:
+    """The ids of up to ``counted + 1`` hits, those meeting the first tier's condition
+    first (the best ranked, read along their own index: ``fulltext.tiers``), then the
+    next tier's, then any. Each query stops at ``counted + 1`` rows, so more than
+    ``counted`` ids means more hits than that, and fewer means all of them; a broad word
+    or a code whose best tier alone holds more costs one query."""
+    found: dict[int, None] = {}
+    for extra in (*tiers, None):
         # the tier first: SQLite reads the first of equal full-text lists as the driving one
-        return list(db.session.scalars(sa.select(cls.id).where(*extra, *conditions).limit(counted + 1)))
-
-    found = first()
-    if len(found) <= counted or not tiers:
-        return found
-    best: dict[int, None] = {}
-    for tier in tiers:
-        best.update(dict.fromkeys(first(tier)))
-        if len(best) > counted:
+        query = sa.select(cls.id).where(*([] if extra is None else [extra]), *conditions).limit(counted + 1)
+        found.update(dict.fromkeys(db.session.scalars(query)))
+        if len(found) > counted:
             break
-    best.update(dict.fromkeys(found))
-    return list(best)[:counted + 1]
+    return list(found)[:counted + 1]
 
 
 def _listing_rows(cls, names: tuple, result: list, with_distance: bool) -> list[tuple]:
