@@ -355,11 +355,13 @@ def text_rank(cls, q: str):
     return fulltext.rank(cls, fulltext.TextQuery.parse(q), _dialect())
 
 
-def base_conditions(cls, f: Filters, user) -> list:
+def base_conditions(cls, f: Filters, user, with_text: bool = True) -> list:
+    """The filters as SQL conditions; ``with_text`` False leaves the typed query out (for
+    conditions that imply it: ``fulltext.tiers``)."""
     # The visibility clause comes last: SQLite tests the conditions in the order written,
     # and the cheap, selective filters (category, place) should discard rows first.
     conditions = [cls.status.in_(SEARCHABLE_STATUSES)]
-    if f.q and not fulltext.TextQuery.parse(f.q).empty:
+    if with_text and f.q and not fulltext.TextQuery.parse(f.q).empty:
         conditions.append(text_condition(cls, f.q))
     if cls is SideStream:
         if f.category:
@@ -443,15 +445,21 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
     more_than = None
     if bounded:
         tiers = fulltext.tiers(cls, fulltext.TextQuery.parse(f.q), _dialect()) if sort == "relevance" else []
-        hits = _first_hits(cls, conditions, tiers, counted)
+        hits = _first_hits(cls, conditions, tiers, counted,
+                           base_conditions(cls, f, user, with_text=False) if tiers else None)
         total = min(len(hits), counted)
         if len(hits) > counted:
             more_than = counted
         pages = max(1, math.ceil(total / page_size))
         f.page = min(f.page, pages)
         if sort == "relevance":
-            # the ids found meet every condition: rank them only
-            conditions = [cls.id.in_(hits[:counted])] if hits else [sa.false()]
+            # The ids found meet every condition: rank them by id and the rank's columns
+            # only, then read the page's rows (distance, organisation, values) for these.
+            page_ids = list(db.session.scalars(
+                sa.select(cls.id).where(cls.id.in_(hits[:counted]))
+                .order_by(text_rank(cls, f.q).desc(), cls.created_at.desc(), cls.id.desc())
+                .limit(page_size).offset((f.page - 1) * page_size))) if hits else []
+            conditions = [cls.id.in_(page_ids)] if page_ids else [sa.false()]
     distance = None
     # The count rides along the page's own query (one pass over the matches, not two):
     # sorting for the page, or for a map's first MAP_LIMIT markers, reads every match anyway.
@@ -479,7 +487,9 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         query = query.order_by(cls.quantity_t_per_year.is_(None), cls.quantity_t_per_year.desc(), cls.id.desc())
     else:
         query = query.order_by(cls.created_at.desc(), cls.id.desc())
-    if paged:
+    if bounded and sort == "relevance":
+        query = query.limit(page_size)  # the page's ids, already paged
+    elif paged:
         query = query.limit(page_size).offset((f.page - 1) * page_size)
     elif limit:
         query = query.limit(limit)
@@ -508,17 +518,23 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
                 more_than=more_than)
 
 
-def _first_hits(cls, conditions: list, tiers: list, counted: int) -> list[int]:
+def _first_hits(cls, conditions: list, tiers: list, counted: int, untyped: list | None = None) -> list[int]:
     """The ids of up to ``counted + 1`` hits, those meeting the first tier's condition
     first (the best ranked, read along their own index: ``fulltext.tiers``), then the
     next tier's, then any. Each query stops at ``counted + 1`` rows, so more than
     ``counted`` ids means more hits than that, and fewer means all of them; a broad word
-    or a code whose best tier alone holds more costs one query."""
+    or a code whose best tier alone holds more costs one query. A tier implies the typed
+    query (the title is in the searched words; a code's streams are found by it), so its
+    query takes the other conditions only (``untyped``): SQLite then builds no list of
+    every word's hits for it."""
     found: dict[int, None] = {}
     for extra in (*tiers, None):
-        # the tier first: SQLite reads the first of equal full-text lists as the driving one
-        query = sa.select(cls.id).where(*([] if extra is None else [extra]), *conditions).limit(counted + 1)
-        found.update(dict.fromkeys(db.session.scalars(query)))
+        if extra is None:
+            query = sa.select(cls.id).where(*conditions)
+        else:
+            # the tier first: SQLite reads the first of equal full-text lists as the driving one
+            query = sa.select(cls.id).where(extra, *(conditions if untyped is None else untyped))
+        found.update(dict.fromkeys(db.session.scalars(query.limit(counted + 1))))
         if len(found) > counted:
             break
     return list(found)[:counted + 1]

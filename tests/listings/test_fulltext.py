@@ -170,3 +170,15 @@ def test_the_page_says_more_than_its_bound(client, streams, monkeypatch):
     assert response.text.count('class="listing-results"') == 1
     monkeypatch.setattr(views, "COUNTED", 3)
     assert "3 listings" in client.get("/streams?q=kuona", headers={"Accept-Language": "en"}).text
+
+
+def test_a_bounded_search_pages_as_the_exact_one(ctx, streams):
+    # Fewer hits than the bound: every page is the exact ranking's page.
+    for q in ("kuona", "slag", "100202"):
+        for number in (1, 2):
+            f_exact = parse_filters(MultiDict({"q": q, "page": str(number)}), None)
+            f_bounded = parse_filters(MultiDict({"q": q, "page": str(number)}), None)
+            exact = search(SideStream, f_exact, None, page_size=2)
+            bounded = search(SideStream, f_bounded, None, page_size=2, counted=1000)
+            assert [s.id for s in bounded.items] == [s.id for s in exact.items], (q, number)
+            assert (bounded.total, bounded.pages, bounded.page) == (exact.total, exact.pages, exact.page)
