@@ -14,7 +14,9 @@ no network), with a signed-in member of a verified organisation:
 - the GeoJSON of one map view (northern Finland, same filters the map page sends),
   median of ``--repeat`` requests;
 - text searches in the users' words (``TEXT_SEARCHES``: Finnish and English words, a
-  typo, a List of Waste code), page 1 with its count, median of ``--repeat``;
+  typo, a List of Waste code), page 1 with its count up to 1 000 ("more than 1 000"
+  past it: ``listings.search.COUNTED``), median of ``--repeat``; the hits printed are
+  the exact number, counted apart for an anonymous reader;
 - an import of 10 000 side-stream records through ``import_batch`` (checks and writes;
   rolled back afterwards).
 

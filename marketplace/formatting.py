@@ -8,7 +8,8 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates, numbers as babel_numbers
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +20,16 @@ COMPACT_FROM = 1_000_000
 
 
 def locale() -> str:
+    """The reader's language: Flask-Babel's locale of the moment, so that a mail rendered
+    under ``force_locale(recipient.language)`` is in its recipient's language, not in the
+    language of whoever's request sent it; 'fi' outside a request or an app."""
+    if has_app_context():
+        try:
+            current = get_locale()
+        except (KeyError, RuntimeError):  # Flask-Babel not set up on this app
+            current = None
+        if current is not None:
+            return str(current)
     return (g.get("language") if has_request_context() else None) or "fi"
 
 

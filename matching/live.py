@@ -161,6 +161,31 @@ class LiveMatcher:
             found += self.delta.rank_streams_for(need, top=size, include_infeasible=include_infeasible)
         return sorted(found, key=_order)[:size]
 
+    def judge_needs(self, stream_id: str, top: int = 50) -> list:
+        """The current needs within the wider reach of refused pairs
+        (``Matcher._radius_road(..., include_infeasible=True)``) of a stream, nearest
+        first, the first ``top``, each judged with this stream, feasible or not: the
+        pairs a stream's near misses are drawn from (``nearmiss.near_misses_for_stream``).
+        Bounded by ``top`` pair evaluations; nothing is fitted."""
+        if stream_id in self.delta_streams and self.delta is not None:
+            matcher = self.delta
+        elif self.has_stream(stream_id):
+            matcher = self.base
+        else:
+            return []
+        row = matcher.stream_index_[stream_id]
+        lat, lon = float(matcher.table_.lat[row]), float(matcher.table_.lon[row])
+        near = []
+        for need in self.needs.values():
+            km = float(haversine_km(need.lat, need.lon, lat, lon))
+            if km * matcher.detour_factor <= matcher._radius_road(need, True):
+                near.append((km, need.id, need))
+        near.sort(key=lambda x: x[:2])
+        found = []
+        for _, _, need in near[:top]:
+            found += matcher.rank_streams_for(need, top=1, include_infeasible=True, stream_ids=[stream_id])
+        return sorted(found, key=lambda m: (not m.feasible, -m.score, m.need_id))
+
     def refused_streams(self, need: Need, checks, top=None) -> list:
         """Streams the named checks refuse the need, base and delta merged, best first
         (Matcher.rank_refused_for)."""

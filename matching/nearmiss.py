@@ -6,6 +6,13 @@ that reason: too far ("3 streams fit within 500 km"), one limit ("2 fit if Cd <=
 were allowed"); and pairs that are missing only analyses are counted by the property
 missing ("1 has no amorphous_pct analysis"). Nothing is guessed: each hint is a count of
 pairs the engine refused for that one reason alone.
+
+The mirror for a stream (``near_misses_for_stream``), from its pairs with the needs
+around it (``LiveMatcher.judge_needs``): needs that would take it but for their
+distance limit ("3 needs within 500 km, beyond their limits"), needs whose one broken
+limit says what the stream would have to meet ("2 needs would take it if Cd were at
+most 3 mg/kg": the strictest of their limits), and needs that ask for an analysis the
+stream has not got.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ class NearMiss:
     property: str | None = None
     unit: str = ""
     stream_ids: list = field(default_factory=list)
+    need_ids: list = field(default_factory=list)  # a stream's hints: the needs counted
 
 
 def _round_up(value: float, step: float) -> float:
@@ -87,4 +95,44 @@ def near_misses(matches) -> list[NearMiss]:
         hints.append(NearMiss(kind, len(found), value, prop, unit, [s for _, s in found]))
     for key, ids in analyses.items():
         hints.append(NearMiss("analysis", len(ids), None, key, stream_ids=ids))
+    return sorted(hints, key=lambda h: (-h.count, h.kind, h.property or ""))
+
+
+def near_misses_for_stream(matches) -> list[NearMiss]:
+    """Hints from a stream's judged pairs with needs (feasible and refused), most needs
+    first. kind 'distance': ``count`` needs refuse it for their distance limit alone,
+    ``value`` the road km (rounded up) that would take them all; 'max' / 'min': ``count``
+    needs refuse it for one limit on ``property`` alone, ``value`` the strictest of their
+    limits (the stream meeting it would fit them all); 'analysis': ``count`` needs ask for
+    ``property``, which the stream has no value of."""
+    distance: list = []
+    limits: dict[tuple, list] = {}
+    analyses: dict[str, list] = {}
+    for match in matches:
+        if match.feasible:
+            for key in match.missing or ():
+                analyses.setdefault(key, []).append(match.need_id)
+            continue
+        broken = [r for r in match.reasons if r.ok is False]
+        if len(broken) != 1:
+            continue
+        reason = broken[0]
+        if reason.template == R.TOO_FAR:
+            distance.append((match.road_km, match.need_id))
+        elif reason.template in (R.REQ_MAX_BROKEN, R.REQ_MIN_BROKEN):
+            p = reason.params
+            kind = "max" if reason.template == R.REQ_MAX_BROKEN else "min"
+            limits.setdefault((kind, p.get("property"), p.get("unit", "")), []).append(
+                (float(p.get("limit")), match.need_id))
+    hints = []
+    if distance:
+        hints.append(NearMiss("distance", len(distance),
+                              _round_up(max(km for km, _ in distance), DISTANCE_STEP_KM),
+                              need_ids=[n for _, n in distance]))
+    for (kind, prop, unit), found in limits.items():
+        values = [v for v, _ in found]
+        hints.append(NearMiss(kind, len(found), min(values) if kind == "max" else max(values), prop, unit,
+                              need_ids=[n for _, n in found]))
+    for key, ids in analyses.items():
+        hints.append(NearMiss("analysis", len(ids), None, key, need_ids=ids))
     return sorted(hints, key=lambda h: (-h.count, h.kind, h.property or ""))

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import signals
+from .. import formatting, signals
 from ..db import db
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..i18n import APPLICATION_LABELS, CATEGORY_LABELS
@@ -397,7 +397,8 @@ def record_delivery(user, deal: Deal, *, delivered_on: date, tonnes: float, note
         raise DuplicateDelivery(
             _("The same delivery was recorded in the last 24 hours."),
             {"confirm_duplicate": _("A delivery of %(tonnes)s t on %(date)s is already recorded. Tick the box "
-                                    "if this is a second one.", tonnes=f"{tonnes:g}", date=delivered_on.isoformat())})
+                                    "if this is a second one.", tonnes=formatting.number(tonnes, 3),
+                                    date=formatting.day(delivered_on))})
     now = utcnow()
     delivery = Delivery(deal=deal, delivered_on=delivered_on, tonnes=tonnes, note=note or "",
                         recorded_by_id=user.id, created_at=now)

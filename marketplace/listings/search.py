@@ -25,6 +25,10 @@ from .knowledge import suited
 from .values import parse_number
 
 PAGE_SIZE = 20
+# The site's list counts its hits up to this many; past it the page says "more than" and
+# pages through that many (a word found in a fifth of 100 000 streams cost 450 ms to
+# count and rank exactly: docs/benchmarks-listings.md). The API counts exactly.
+COUNTED = 1000
 MAX_RADIUS_KM = 2000
 SORTS = ("relevance", "distance", "date", "quantity")
 KM_PER_DEGREE_LAT = 111.0
@@ -351,11 +355,13 @@ def text_rank(cls, q: str):
     return fulltext.rank(cls, fulltext.TextQuery.parse(q), _dialect())
 
 
-def base_conditions(cls, f: Filters, user) -> list:
+def base_conditions(cls, f: Filters, user, with_text: bool = True) -> list:
+    """The filters as SQL conditions; ``with_text`` False leaves the typed query out (for
+    conditions that imply it: ``fulltext.tiers``)."""
     # The visibility clause comes last: SQLite tests the conditions in the order written,
     # and the cheap, selective filters (category, place) should discard rows first.
     conditions = [cls.status.in_(SEARCHABLE_STATUSES)]
-    if f.q and not fulltext.TextQuery.parse(f.q).empty:
+    if with_text and f.q and not fulltext.TextQuery.parse(f.q).empty:
         conditions.append(text_condition(cls, f.q))
     if cls is SideStream:
         if f.category:
@@ -402,33 +408,67 @@ class Page:
     page: int
     pages: int
     distances: dict
+    more_than: int | None = None  # counted up to ``COUNTED``: more hits than this
 
 
 def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = True,
-           limit: int | None = None, load_details: bool = False, columns_only: tuple | None = None):
+           limit: int | None = None, load_details: bool = False, columns_only: tuple | None = None,
+           counted: int | None = None):
     """A page of listings (or every one, for exports) matching the filters, the total count,
     and each listing's distance in metres from the search point where there is one.
 
     With ``columns_only`` (the map: thousands of markers), the items are ``ListingRow``s,
     plain values of those columns and of the organisation's name and status, read without
-    ORM instances; they answer the same visibility questions as the listings."""
-    conditions = base_conditions(cls, f, user)
+    ORM instances; they answer the same visibility questions as the listings.
+
+    With ``counted`` (the site's list: ``COUNTED``), a paged search counts its hits up to
+    that many (``Page.more_than`` past it) and a typed query's relevance is ranked over
+    its first ``counted`` hits, those of the best tiers (``fulltext.tiers``: the code
+    typed, the words in the title) first, read along the indexes: the cost is bounded by
+    ``counted``, not by the number of hits."""
+    typed = bool(f.q) and not fulltext.TextQuery.parse(f.q).empty
     if _dialect() == "postgresql":
         # The geodesic distance's high cost estimate (PostGIS declares 10 000 a call) makes
         # PostgreSQL compile these short queries with JIT, which costs more than the query
         # (70 ms of 150 measured), and plan them in parallel from the wrong end (the
         # property index, 50 000 rows, instead of the place): 140 ms against 65 serial.
+        # A typed query: PostgreSQL cannot estimate a substring (ILIKE '%kuona%') and reads
+        # every row (seq scan, 650 ms at 100 000 streams for a word found nowhere) instead
+        # of the full-text and trigram indexes (12 ms); for this search only.
         db.session.execute(sa.text("SELECT set_config('jit', 'off', true), "
-                                   "set_config('max_parallel_workers_per_gather', '0', true)"))
+                                   "set_config('max_parallel_workers_per_gather', '0', true), "
+                                   "set_config('enable_seqscan', :seqscan, true)"),
+                           {"seqscan": "off" if typed else "on"})
+    conditions = base_conditions(cls, f, user)
+    sort = f.effective_sort
+    bounded = bool(paged and counted and typed)
+    more_than = None
+    if bounded:
+        tiers = fulltext.tiers(cls, fulltext.TextQuery.parse(f.q), _dialect()) if sort == "relevance" else []
+        hits = _first_hits(cls, conditions, tiers, counted,
+                           base_conditions(cls, f, user, with_text=False) if tiers else None)
+        total = min(len(hits), counted)
+        if len(hits) > counted:
+            more_than = counted
+        pages = max(1, math.ceil(total / page_size))
+        f.page = min(f.page, pages)
+        if sort == "relevance":
+            # The ids found meet every condition: rank them by id and the rank's columns
+            # only, then read the page's rows (distance, organisation, values) for these.
+            page_ids = list(db.session.scalars(
+                sa.select(cls.id).where(cls.id.in_(hits[:counted]))
+                .order_by(text_rank(cls, f.q).desc(), cls.created_at.desc(), cls.id.desc())
+                .limit(page_size).offset((f.page - 1) * page_size))) if hits else []
+            conditions = [cls.id.in_(page_ids)] if page_ids else [sa.false()]
     distance = None
     # The count rides along the page's own query (one pass over the matches, not two):
     # sorting for the page, or for a map's first MAP_LIMIT markers, reads every match anyway.
-    counted = sa.func.count().over() if paged or limit else sa.literal(None)
+    counted_column = sa.func.count().over() if (paged and not bounded) or limit else sa.literal(None)
     if columns_only:
         names = tuple(dict.fromkeys(("id",) + tuple(columns_only) + ListingRow.RULE_COLUMNS))
-        columns = [getattr(cls, name) for name in names] + [counted.label("total")]
+        columns = [getattr(cls, name) for name in names] + [counted_column.label("total")]
     else:
-        columns = [cls, counted.label("total")]
+        columns = [cls, counted_column.label("total")]
     if f.point:
         distance = cls.shown_distance_m_expression(f.point[0], f.point[1], _dialect(), user).label("distance_m")
         columns.append(distance)
@@ -439,7 +479,6 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         query = sa.select(*columns).where(*conditions).options(orm.joinedload(cls.organisation))
     if load_details:
         query = query.options(orm.selectinload(cls.values if cls is SideStream else cls.requirements))
-    sort = f.effective_sort
     if sort == "relevance":
         query = query.order_by(text_rank(cls, f.q).desc(), cls.created_at.desc(), cls.id.desc())
     elif sort == "distance" and distance is not None:
@@ -448,7 +487,9 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         query = query.order_by(cls.quantity_t_per_year.is_(None), cls.quantity_t_per_year.desc(), cls.id.desc())
     else:
         query = query.order_by(cls.created_at.desc(), cls.id.desc())
-    if paged:
+    if bounded and sort == "relevance":
+        query = query.limit(page_size)  # the page's ids, already paged
+    elif paged:
         query = query.limit(page_size).offset((f.page - 1) * page_size)
     elif limit:
         query = query.limit(limit)
@@ -456,7 +497,9 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         rows = _listing_rows(cls, names, db.session.execute(query).all(), distance is not None)
     else:
         rows = db.session.execute(query).unique().all()
-    if rows and (paged or limit):
+    if bounded:
+        pass
+    elif rows and (paged or limit):
         total = rows[0][1]
     elif not paged:
         total = len(rows)
@@ -464,12 +507,37 @@ def search(cls, f: Filters, user, *, page_size: int = PAGE_SIZE, paged: bool = T
         total = db.session.scalar(sa.select(sa.func.count()).select_from(cls).where(*conditions))
         if paged and not rows and total and f.page > 1:  # past the last page: show the last one
             f.page = math.ceil(total / page_size)
-            return search(cls, f, user, page_size=page_size)
+            return search(cls, f, user, page_size=page_size, load_details=load_details)
+    if typed and _dialect() == "postgresql":
+        db.session.execute(sa.text("SELECT set_config('enable_seqscan', 'on', true)"))
     pages = max(1, math.ceil(total / page_size)) if paged else 1
     items = [row[0] for row in rows]
     remember_introductions(items, user)
     distances = {row[0].id: row[2] for row in rows} if distance is not None else {}
-    return Page(items=items, total=total, page=min(f.page, pages), pages=pages, distances=distances)
+    return Page(items=items, total=total, page=min(f.page, pages), pages=pages, distances=distances,
+                more_than=more_than)
+
+
+def _first_hits(cls, conditions: list, tiers: list, counted: int, untyped: list | None = None) -> list[int]:
+    """The ids of up to ``counted + 1`` hits, those meeting the first tier's condition
+    first (the best ranked, read along their own index: ``fulltext.tiers``), then the
+    next tier's, then any. Each query stops at ``counted + 1`` rows, so more than
+    ``counted`` ids means more hits than that, and fewer means all of them; a broad word
+    or a code whose best tier alone holds more costs one query. A tier implies the typed
+    query (the title is in the searched words; a code's streams are found by it), so its
+    query takes the other conditions only (``untyped``): SQLite then builds no list of
+    every word's hits for it."""
+    found: dict[int, None] = {}
+    for extra in (*tiers, None):
+        if extra is None:
+            query = sa.select(cls.id).where(*conditions)
+        else:
+            # the tier first: SQLite reads the first of equal full-text lists as the driving one
+            query = sa.select(cls.id).where(extra, *(conditions if untyped is None else untyped))
+        found.update(dict.fromkeys(db.session.scalars(query.limit(counted + 1))))
+        if len(found) > counted:
+            break
+    return list(found)[:counted + 1]
 
 
 def _listing_rows(cls, names: tuple, result: list, with_distance: bool) -> list[tuple]:

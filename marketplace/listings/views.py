@@ -37,7 +37,7 @@ from .knowledge import legal_limits, prefill_requirements
 from .records import (
     CONTEXT_CHOICES, CONTEXT_FIELD_LABELS, CONTEXT_VALUE_LABELS, MATERIAL_TYPE_NAMES, known_waste_codes,
 )
-from .search import my_sites, parse_filters, search, shown_distance_km, site_coordinates
+from .search import COUNTED, my_sites, parse_filters, search, shown_distance_km, site_coordinates
 from .values import known_key, major_components, ordered_keys, parse_lab_report, parse_number
 
 bp = Blueprint("listings", __name__)
@@ -84,7 +84,7 @@ def vocabulary_options() -> list[tuple[str, str]]:
 def _browse(cls, template: str):
     viewer = current_user._get_current_object()
     filters = parse_filters(request.args, viewer)
-    page = search(cls, filters, viewer, load_details=True) if not filters.errors else None
+    page = search(cls, filters, viewer, load_details=True, counted=COUNTED) if not filters.errors else None
     rows = []
     if page is not None:
         for listing in page.items:

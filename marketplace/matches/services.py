@@ -740,6 +740,8 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
     the place the engine holds for a hidden stream (its approximate one), rounded up."""
     from matching import nearmiss
 
+    from ..formatting import number
+
     if not can_see_matches(need, viewer) or count_matches(session, need, viewer) >= FEW_MATCHES:
         return []
     try:
@@ -770,12 +772,12 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
             views.append(NearMissView(ngettext(
                 "%(num)d stream would fit within %(km)s km (this need allows %(limit)s km)",
                 "%(num)d streams would fit within %(km)s km (this need allows %(limit)s km)", hint.count,
-                km=f"{hint.value:g}", limit=f"{need.max_distance_km or W.DEFAULT_MAX_ROAD_KM:g}")))
+                km=number(hint.value, 0), limit=number(need.max_distance_km or W.DEFAULT_MAX_ROAD_KM, 0))))
         elif hint.kind in ("max", "min"):
             views.append(NearMissView(ngettext(
                 "%(num)d stream would fit if %(property)s %(op)s %(value)s %(unit)s were allowed",
                 "%(num)d streams would fit if %(property)s %(op)s %(value)s %(unit)s were allowed", hint.count,
-                property=hint.property, op="≤" if hint.kind == "max" else "≥", value=f"{hint.value:g}",
+                property=hint.property, op="≤" if hint.kind == "max" else "≥", value=number(hint.value, 3),
                 unit=hint.unit)))
         elif hint.kind == "analysis":
             from ..providers.search import providers_for_missing
@@ -783,5 +785,64 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
             offers = [o for s in providers_for_missing(need, [hint.property], per_kind=1) for o in s.offers]
             views.append(NearMissView(ngettext(
                 "%(num)d stream has no %(property)s analysis", "%(num)d streams have no %(property)s analysis",
+                hint.count, property=hint.property), offers))
+    return views
+
+
+# The needs around a stream judged for its near misses (one pair evaluation each, in the
+# request: bounded, the process's fitted engine, nothing fitted).
+STREAM_NEAR_MISS_NEEDS = 60
+
+
+def near_misses_for_stream(session, stream, viewer) -> list[NearMissView]:
+    """What would bring a stream with few or no feasible matches some, from the engine's
+    own judgement of its pairs with the needs around it (``LiveMatcher.judge_needs``,
+    ``matching.nearmiss.near_misses_for_stream``), in the reader's words.
+
+    For the stream's owner and the brokers (``can_see_matches``). Only needs the reader
+    may find count, and only those whose requirements the reader may read count for a
+    limit (the limit named is the need's); distances come from the place the engine
+    holds for a hidden need (its approximate one), rounded up."""
+    from matching import nearmiss
+
+    from ..formatting import number
+
+    if not can_see_matches(stream, viewer) or count_matches(session, stream, viewer) >= FEW_MATCHES:
+        return []
+    live = engine.current(session)
+    found = live.judge_needs(str(stream.id), top=STREAM_NEAR_MISS_NEEDS)
+    needs = {}
+    for chunk in _chunks([m.need_id for m in found]):
+        needs.update({n.id: n for n in session.scalars(sa.select(MaterialNeed).where(
+            MaterialNeed.id.in_([int(i) for i in chunk]), MaterialNeed.status.in_(SEARCHABLE_STATUSES)))})
+    kept = []
+    for m in found:
+        need = needs.get(int(m.need_id))
+        if need is None or not need.is_visible_to(viewer):
+            continue
+        if not m.feasible and not need.shows_details_to(viewer) and any(
+                r.ok is False and r.template != R.TOO_FAR for r in m.reasons):
+            continue
+        kept.append(m)
+    views = []
+    for hint in nearmiss.near_misses_for_stream(kept):
+        if hint.kind == "distance":
+            views.append(NearMissView(ngettext(
+                "%(num)d need would take this stream if it accepted %(km)s km by road",
+                "%(num)d needs would take this stream if they accepted %(km)s km by road", hint.count,
+                km=number(hint.value, 0))))
+        elif hint.kind in ("max", "min"):
+            views.append(NearMissView(ngettext(
+                "%(num)d need would take this stream if its %(property)s were %(op)s %(value)s %(unit)s",
+                "%(num)d needs would take this stream if its %(property)s were %(op)s %(value)s %(unit)s",
+                hint.count, property=hint.property, op="≤" if hint.kind == "max" else "≥",
+                value=number(hint.value, 3), unit=hint.unit)))
+        elif hint.kind == "analysis":
+            from ..providers.search import providers_for_missing
+
+            offers = [o for s in providers_for_missing(stream, [hint.property], per_kind=1) for o in s.offers]
+            views.append(NearMissView(ngettext(
+                "%(num)d need asks for a %(property)s analysis this stream has not got",
+                "%(num)d needs ask for a %(property)s analysis this stream has not got",
                 hint.count, property=hint.property), offers))
     return views

@@ -36,8 +36,10 @@ def match_helpers():
         _with_deals([view for idea in ideas for view in idea.needs_nearby])
         return ideas
 
-    def listing_near_misses(need):
-        return services.near_misses_for_need(db.session, need, current_user)
+    def listing_near_misses(listing):
+        if isinstance(listing, SideStream):
+            return services.near_misses_for_stream(db.session, listing, current_user)
+        return services.near_misses_for_need(db.session, listing, current_user)
 
     return {
         "listing_near_misses": listing_near_misses,

@@ -37,6 +37,9 @@ class SideStream(ListingMixin, Base):
         sa.Index("ix_side_stream_created_at", "created_at"),
         # searches frame hidden listings by their approximate place (listings.search)
         sa.Index("ix_side_stream_approx_lat_approx_lon", "approx_lat", "approx_lon"),
+        # a List of Waste code typed in the search finds that code's streams first
+        # (listings.fulltext.tiers)
+        sa.Index("ix_side_stream_ewc_code", "ewc_code"),
     )
 
     category: orm.Mapped[str] = orm.mapped_column(sa.String(20))

@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import orm
 
+from .. import formatting
 from ..db import db
 from ..errors import NotFound
 from ..models import Notice, User
@@ -143,7 +144,7 @@ def describe(notice: Notice, viewer: User) -> NoticeView:
             return NoticeView(notice, _("A listing you can no longer see."), None)
         url = _listing_url(listing)
         if kind == "expiring":
-            until = listing.published_until.isoformat() if listing.published_until else "–"
+            until = formatting.day(listing.published_until)
             return NoticeView(notice, _("Your listing %(title)s ends on %(date)s", title=listing.title,
                                         date=until), url)
         if kind == "match":

@@ -1,4 +1,5 @@
 """The daily digest: new good pairings of the member's listings, each mailed once."""
+import re
 from datetime import timedelta
 
 from marketplace.db import db
@@ -78,3 +79,22 @@ def test_mail_is_written_in_the_recipients_language(app, story, monkeypatch):
     _digest(app)
     assert seen[story.buyer_member.email] == "en"
     assert seen[story.supplier_member.email] == "fi"
+
+
+def test_each_digest_writes_numbers_in_its_recipients_language(app, make, story):
+    # One run mails a Finnish and an English member: each reads the distance their way,
+    # whatever the language of the request that sends them.
+    far_need = make.need(story.buyer, title="Far binder need", application="geopolymer_binder")
+    add_match(make, story.stream, far_need, score=0.9, road_km=1234.0)
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        from flask import g
+
+        g.language = "fi"
+        send_digests()
+        db.session.commit()
+        db.session.remove()
+    # (the slag is anonymous: the buyer's distance is rounded to 10 km)
+    to_buyer = mails(app, story.buyer_member.email)[0].body  # English
+    assert "about 1,230 km by road" in to_buyer, to_buyer
+    to_supplier = mails(app, story.supplier_member.email)[0].body  # Finnish
+    assert re.search(r"1\s234 km", to_supplier), to_supplier

@@ -127,3 +127,58 @@ def test_document_words():
     assert "slagg" in words and "100202" in words and "masuunihiekka" in words
     assert "slag from the processing of ore" in words.lower() or "unprocessed slag" in words.lower()
 
+
+
+def _page(q, counted, cls=SideStream):
+    return search(cls, parse_filters(MultiDict({"q": q}), None), None, counted=counted)
+
+
+def test_a_bounded_search_counts_up_to_its_bound(ctx, streams):
+    exact = _page("kuona", None)
+    assert exact.total == 3 and exact.more_than is None
+    bounded = _page("kuona", 2)
+    assert (bounded.total, bounded.more_than, bounded.pages) == (2, 2, 1)
+    assert len(bounded.items) == 2
+    every = _page("kuona", 3)
+    assert (every.total, every.more_than) == (3, None)
+    assert [s.title for s in every.items] == [s.title for s in exact.items]
+
+
+def test_the_bounded_slice_holds_the_best_ranked_hits(ctx, streams):
+    # Three streams are slag, two of them with "slag" in their title: ranked over two hits
+    # only, the page still shows those two, in the order of the exact ranking.
+    exact = [s.title for s in _page("slag", None).items]
+    assert set(exact[:2]) == {"Air-cooled slag from the steel works", "FeCr slag Tornio"}
+    assert [s.title for s in _page("slag", 2).items] == exact[:2]
+    # Ranked over one hit: one of the two (the first the index reads), not the third.
+    assert _page("slag", 1).items[0].title in exact[:2]
+
+
+def test_a_bounded_code_search_holds_the_code_first(ctx, streams):
+    titles = [s.title for s in _page("100202", 1).items]
+    assert titles and titles[0] in {"Masuunikuona Raahe", "FeCr slag Tornio"}
+    assert set(s.title for s in _page("10 02 02", 2).items) == {"Masuunikuona Raahe", "FeCr slag Tornio"}
+
+
+def test_the_page_says_more_than_its_bound(client, streams, monkeypatch):
+    from marketplace.listings import views
+
+    monkeypatch.setattr(views, "COUNTED", 2)
+    response = client.get("/streams?q=kuona", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "More than 2 listings" in response.text
+    assert response.text.count('class="listing-results"') == 1
+    monkeypatch.setattr(views, "COUNTED", 3)
+    assert "3 listings" in client.get("/streams?q=kuona", headers={"Accept-Language": "en"}).text
+
+
+def test_a_bounded_search_pages_as_the_exact_one(ctx, streams):
+    # Fewer hits than the bound: every page is the exact ranking's page.
+    for q in ("kuona", "slag", "100202"):
+        for number in (1, 2):
+            f_exact = parse_filters(MultiDict({"q": q, "page": str(number)}), None)
+            f_bounded = parse_filters(MultiDict({"q": q, "page": str(number)}), None)
+            exact = search(SideStream, f_exact, None, page_size=2)
+            bounded = search(SideStream, f_bounded, None, page_size=2, counted=1000)
+            assert [s.id for s in bounded.items] == [s.id for s in exact.items], (q, number)
+            assert (bounded.total, bounded.pages, bounded.page) == (exact.total, exact.pages, exact.page)
