@@ -34,9 +34,12 @@ ENVIRONMENT = {
                                                      "no consumer (tests)"),
     "SIVUVIRTA_MATCHING_FIT_AT_START": ("MATCHING_FIT_AT_START",
                                         "1: each web process fits its matching engine in the background at start"),
+    "SIVUVIRTA_MATCHING_REFRESH_WORKERS": ("MATCHING_REFRESH_WORKERS",
+                                           "processes of the full refresh of matches; default one per CPU "
+                                           "(one when testing)"),
 }
 
-INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES"}
+INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES", "MATCHING_REFRESH_WORKERS"}
 BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START", "QUEUE_IMMEDIATE"}
 
 
@@ -71,6 +74,9 @@ def defaults(instance_path: str) -> dict:
         "QUEUE_IMMEDIATE": None,
         # Off by default: commands (db upgrade, matches refresh) create the app too.
         "MATCHING_FIT_AT_START": False,
+        # Processes of the full refresh (matches/services.py refresh_all): None is one per
+        # CPU, except when testing, where a fork is not wanted unless a test asks for it.
+        "MATCHING_REFRESH_WORKERS": None,
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "fi",
