@@ -19,6 +19,9 @@ class Blend(Base):
     __tablename__ = "blend"
     __table_args__ = (
         sa.CheckConstraint("part_count IN (2, 3)", name="part_count_valid"),
+        # The dashboard's newest best blends (matches/services.py blends_for_dashboard) read
+        # along this instead of sorting every best blend (56 ms at 20 000 needs on PostGIS).
+        sa.Index("ix_blend_newest", "position", sa.text("computed_at DESC"), sa.text("id DESC")),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
