@@ -17,11 +17,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('blend', schema=None) as batch_op:
-        batch_op.create_index('ix_blend_newest', ['position', sa.text('computed_at DESC'), sa.text('id DESC')],
-                              unique=False)
+    op.create_index('ix_blend_newest', 'blend', ['position', sa.text('computed_at DESC'), sa.text('id DESC')])
 
 
 def downgrade():
-    with op.batch_alter_table('blend', schema=None) as batch_op:
-        batch_op.drop_index('ix_blend_newest')
+    op.drop_index('ix_blend_newest', table_name='blend')
