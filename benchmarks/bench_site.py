@@ -4,15 +4,18 @@ PostGIS and SpatiaLite (run on demand, not part of the tests).
     .venv/bin/python benchmarks/bench_site.py \
         [--postgis postgresql://postgres@127.0.0.1:5432/sivuvirta_scale] \
         [--spatialite /tmp/sivuvirta-bench-site.sqlite] \
-        [--streams 100000] [--needs 20000] [--organisations 500] [--repeat 11] [--only postgis]
+        [--streams 100000] [--needs 20000] [--organisations 500] [--repeat 11] [--only postgis] \
+        [--workers 2]
 
 Each database is emptied and filled in bulk (Core executemany, as bench_listings.py does)
 with ``--streams`` active side streams and ``--needs`` needs of ``--organisations``
 verified organisations, placed around the industrial towns of bench_matching.py, with
 compositions drawn around each category's typical values. Then:
 
-1. ``refresh_all`` ranks every listing (the ``sivuvirta matches refresh`` command): time
-   per phase and in all;
+1. ``refresh_all`` ranks every listing (the ``sivuvirta matches refresh`` command) with
+   ``--workers`` processes (default one per CPU): time per phase and in all, and the peak
+   resident memory of a worker (resource.getrusage of the children; shared copy-on-write
+   pages count in it, so it is an upper bound);
 2. this process's engine is fitted (as a worker does once): time;
 3. through the Flask test client (server time, no network), signed in as the right
    person, the median of ``--repeat`` requests of: the broker's dashboard, a stream's
@@ -34,6 +37,7 @@ import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +54,7 @@ from marketplace import create_app  # noqa: E402
 from marketplace.auth.passwords import hash_password  # noqa: E402
 from marketplace.db import create_engine, db  # noqa: E402
 from marketplace.deals import services as deals  # noqa: E402
+from marketplace.jobs.queue import huey  # noqa: E402
 from marketplace.matches import engine as match_engine, services as matches  # noqa: E402
 from marketplace.models import (  # noqa: E402
     ApiToken, Match, MaterialNeed, MeasuredValue, Organisation, Requirement, SideStream, Site, User,
@@ -176,6 +181,13 @@ def timed_save(client, repeat: int, send) -> tuple[float, float]:
         answered = time.perf_counter()
         assert response.status_code in (201, 302), (response.status_code, response.get_data(as_text=True)[:500])
         response.close()  # the server closes the response: the work queued after it runs
+        # This process is the queue's consumer too: it runs the job the request queued
+        # (the ranking after a save), as `sivuvirta jobs worker` does.
+        ran = 0
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            ran += 1
+        assert ran, "the save queued no refresh job"
         request_ms.append((answered - started) * 1000)
         ready_ms.append((time.perf_counter() - answered) * 1000)
     return statistics.median(request_ms), statistics.median(ready_ms)
@@ -202,16 +214,18 @@ def form_create(client, i):
         "paste": "", "action": "publish"})
 
 
-def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # KiB -> GiB
+def peak_gib(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024 ** 2  # KiB -> GiB
 
 
 def run(name: str, url: str, args) -> dict:
     print(f"{name}: {url} (load average {os.getloadavg()[0]:.2f})", flush=True)
     engine = create_engine(url)
     ids = build(engine, args.streams, args.needs, args.organisations)
+    queue = Path(tempfile.mkdtemp(prefix="bench-site-queue-")) / "queue.sqlite"
     app = create_app({"DATABASE_URL": url, "ENGINE": engine, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "TILE_URL": "", "MATCHING_FIT_AT_START": False})
+                      "TILE_URL": "", "MATCHING_FIT_AT_START": False,
+                      "QUEUE_IMMEDIATE": False, "QUEUE_URL": f"sqlite:///{queue}"})
     result = {}
     with app.app_context():
         phases = {}
@@ -221,8 +235,10 @@ def run(name: str, url: str, args) -> dict:
             phases[phase] = time.perf_counter() - started
             print(f"    {phase}: {done}/{total} at {phases[phase]:.0f} s", flush=True)
 
-        kept = matches.refresh_all(db.session, progress=progress)
+        kept = matches.refresh_all(db.session, progress=progress, workers=args.workers)
         result["refresh_s"] = time.perf_counter() - started
+        result["refresh_load"] = os.getloadavg()[0]
+        result["worker_gib"] = peak_gib(resource.RUSAGE_CHILDREN)
         result["matches"] = kept
         db.session.remove()
         match_engine.forget()
@@ -230,7 +246,8 @@ def run(name: str, url: str, args) -> dict:
         match_engine.current(db.session)
         result["engine_s"] = time.perf_counter() - started
         db.session.remove()
-    print(f"  full refresh: {result['refresh_s']:.0f} s ({kept} matches); engine fitted in "
+    print(f"  full refresh: {result['refresh_s']:.0f} s ({kept} matches, {args.workers} workers, peak memory of "
+          f"a worker {result['worker_gib']:.2f} GiB, load average {result['refresh_load']:.2f}); engine fitted in "
           f"{result['engine_s']:.1f} s", flush=True)
     open_deals(app, 60)
     with app.app_context():
@@ -289,6 +306,8 @@ def main(argv=None) -> None:
     parser.add_argument("--organisations", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--only", choices=("postgis", "spatialite"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes of the full refresh (default: one per CPU)")
     args = parser.parse_args(argv)
     results = {}
     if args.only != "spatialite":
@@ -308,6 +327,8 @@ def main(argv=None) -> None:
         print(f"| {label}: request / matches stored after | "
               + " | ".join(f"{r[key][0]:.0f} ms / {r[key][1]:.0f} ms" for r in results.values()) + " |")
     print("| full refresh | " + " | ".join(f"{r['refresh_s']:.0f} s ({r['matches']} matches)" for r in results.values()) + " |")
+    print("| full refresh: workers, peak memory of a worker | " + " | ".join(
+        f"{args.workers}, {r['worker_gib']:.2f} GiB" for r in results.values()) + " |")
     print("| engine fitted by a worker | " + " | ".join(f"{r['engine_s']:.1f} s" for r in results.values()) + " |")
     print("| peak memory of the process | " + " | ".join(f"{r['peak_gib']:.2f} GiB" for r in results.values()) + " |")
     print("| load average after | " + " | ".join(f"{r['load']:.2f}" for r in results.values()) + " |")

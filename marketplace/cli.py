@@ -104,8 +104,10 @@ def matches_cli():
 
 
 @matches_cli.command("refresh")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes ranking at once (default: the MATCHING_REFRESH_WORKERS setting, else one per CPU).")
 @with_appcontext
-def matches_refresh():
+def matches_refresh(workers):
     """Rank every active need and side stream again now (the consumer runs it nightly), committed in
     chunks; an interrupted run goes on where it stopped when started again."""
     from .matches.services import refresh_all
@@ -113,7 +115,7 @@ def matches_refresh():
     def progress(phase, done, total):
         click.echo(f"{phase}: {done}/{total}")
 
-    kept = refresh_all(db.session, progress=progress)
+    kept = refresh_all(db.session, progress=progress, workers=workers)
     click.echo(f"{kept} matches kept.")
 
 

@@ -37,9 +37,12 @@ ENVIRONMENT = {
     "SIVUVIRTA_MATCHING_REQUEST_WAIT_SECONDS": ("MATCHING_REQUEST_WAIT_SECONDS",
                                                 "how long a request waits for its process's engine being fitted "
                                                 "before it answers 503; default 20, below gunicorn's --timeout"),
+    "SIVUVIRTA_MATCHING_REFRESH_WORKERS": ("MATCHING_REFRESH_WORKERS",
+                                           "processes of the full refresh of matches; default one per CPU "
+                                           "(one when testing)"),
 }
 
-INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES", "MATCHING_REQUEST_WAIT_SECONDS"}
+INT_SETTINGS = {"MAIL_PORT", "TRUSTED_PROXIES", "MATCHING_REQUEST_WAIT_SECONDS", "MATCHING_REFRESH_WORKERS"}
 BOOL_SETTINGS = {"MAIL_USE_TLS", "MATCHING_FIT_AT_START", "QUEUE_IMMEDIATE"}
 
 
@@ -75,6 +78,9 @@ def defaults(instance_path: str) -> dict:
         # Off by default: commands (db upgrade, matches refresh) create the app too.
         "MATCHING_FIT_AT_START": False,
         "MATCHING_REQUEST_WAIT_SECONDS": 20,
+        # Processes of the full refresh (matches/services.py refresh_all): None is one per
+        # CPU, except when testing, where a fork is not wanted unless a test asks for it.
+        "MATCHING_REFRESH_WORKERS": None,
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "fi",

@@ -20,16 +20,18 @@ class PairingFilterForm(FlaskForm):
     application = SelectField(_l("Use"), validators=[Optional()])
     category = SelectField(_l("Material"), validators=[Optional()])
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=200)])
-    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    # A search field, not a list of every organisation (500 at the benchmark's size): part
+    # of a verified organisation's name, suggested as it is typed (organisations.json).
+    organisation = StringField(_l("Organisation"), validators=[
+        Optional(), Length(max=200, message=_l("At most 200 characters."))])
     min_score = LocalFloatField(_l("Score at least (%)"), validators=[
         Optional(), NumberRange(0, 100, _l("Give a score between 0 and 100 %%."))])
     since = DateField(_l("New since"), validators=[Optional()])
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.application.choices = [("", _l("Any use"))] + [(a, APPLICATION_LABELS[a]) for a in APPLICATIONS]
         self.category.choices = [("", _l("Any material"))] + [(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
-        self.organisation.choices = [("", _l("Any organisation"))] + [(str(o.id), o.name) for o in organisations]
 
 
 class MarkForm(FlaskForm):

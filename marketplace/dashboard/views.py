@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -50,10 +50,13 @@ def listing_url(listing) -> str | None:
 
 
 def _filters(form: PairingFilterForm) -> services.PairingFilters:
+    # The organisation field: part of a name, or an organisation's number (older links).
+    organisation = (form.organisation.data or "").strip()
     return services.PairingFilters(
         application=form.application.data or None, category=form.category.data or None,
         municipality=(form.municipality.data or "").strip() or None,
-        organisation_id=int(form.organisation.data) if form.organisation.data else None,
+        organisation_id=int(organisation) if organisation.isdigit() else None,
+        organisation_name=organisation if organisation and not organisation.isdigit() else None,
         min_score=form.min_score.data / 100 if form.min_score.data is not None else None,
         since=form.since.data,
     )
@@ -68,13 +71,17 @@ def index():
     from ..deals import services as deal_services
     from ..matches.services import blends_for_dashboard, ideas_for_streams
 
-    form = PairingFilterForm(request.args, organisations=services.organisations())
+    form = PairingFilterForm(request.args)
     status = 200
     filters = services.PairingFilters()
     if request.args and not form.validate():
         status = 400
     elif request.args:
         filters = _filters(form)
+        if filters.organisation_name and not services.organisations_named(filters.organisation_name, limit=1):
+            form.organisation.errors = [*form.organisation.errors, _(
+                "No verified organisation's name contains “%(text)s”.", text=filters.organisation_name)]
+            filters, status = services.PairingFilters(), 400
     page = _page()
     sort, descending = sort_order(services.PAIRING_SORTS, "score")
     rows, total = services.pairings(filters, offset=(page - 1) * services.PAIRINGS_PER_PAGE,
@@ -100,6 +107,14 @@ def index():
         match_summary=match_services.render_summary,
         blends=blends_for_dashboard(db.session, current_user),
     ), status
+
+
+@bp.get("/organisations.json")
+def organisations():
+    """Verified organisations whose name contains ``q``, for the filter's suggestions:
+    [{"id", "name"}], at most ORGANISATION_SUGGESTIONS, by name."""
+    found = services.organisations_named(request.args.get("q") or "")
+    return jsonify([{"id": o.id, "name": o.name} for o in found])
 
 
 @bp.get("/pairings/<stream:stream_id>/<need:need_id>")

@@ -43,6 +43,11 @@ class Blend(Base):
         return f"<Blend need={self.need_id} {self.part_count} parts {self.cost_eur_per_t:.2f} EUR/t>"
 
 
+# The dashboard's newest best blends (matches/services.py blends_for_dashboard) are read
+# along this instead of sorting every best blend (56 ms at 20 000 needs on PostGIS).
+sa.Index("ix_blend_newest", Blend.position, Blend.computed_at.desc(), Blend.id.desc())
+
+
 class BlendPart(Base):
     """One stream of a blend: its share and the numbers of its haulage to the buyer (the
     exact ones; pages show them through ``redaction.transport``)."""

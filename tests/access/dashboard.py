@@ -22,6 +22,7 @@ RULES = [
          data=lambda w: {"side_stream_id": w.stream_public.id, "need_id": w.need_public.id, "good": "",
                          "reason": ""},
          expect=only(BROKERS, 400)),
+    Rule("dashboard.organisations", lambda w: "/dashboard/organisations.json?q=oy", expect=only(BROKERS, 200)),
     Rule("dashboard.marks", lambda w: "/dashboard/marks", expect=only(BROKERS, 200)),
     Rule("dashboard.marks_export", lambda w: "/dashboard/marks/zip", expect=only(BROKERS, 200)),
     Rule("dashboard.marks_batch", lambda w: "/dashboard/marks/batch.json", expect=only(BROKERS, 200)),

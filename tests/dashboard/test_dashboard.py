@@ -59,8 +59,28 @@ def test_pairings_of_one_organisation_and_new_since(app, make, story):
     assert "Lonely ash" not in html and "Ferrochrome slag" in html
 
 
+def test_pairings_of_organisations_found_by_part_of_their_name(app, make, story):
+    lone = make.organisation(name="Yksinäinen Oy")
+    make.organisation(name="Yksinäinen Odottaja Oy", verified=False)
+    stream = make.stream(lone, title="Lonely ash", category="ash")
+    need = make.need(story.other, title="Old cover layer", application="cover_layer")
+    add_match(make, stream, need)
+    broker = login(app, story.broker)
+    page = broker.get("/dashboard/")
+    html = page.get_data(as_text=True)
+    assert 'name="organisation"' in html and 'list="organisation-suggestions"' in html
+    assert "<select" not in html.split('name="organisation"')[0].rsplit("<div", 1)[-1], "a text field, not a select"
+    assert "Yksinäinen Oy</option>" not in html, "the page does not list every organisation"
+    for text in ("yksinäinen", "Yksinäinen", "inen o"):
+        response = broker.get(f"/dashboard/?organisation={text}")
+        assert response.status_code == 200
+        titles = _pairing_titles(response.get_data(as_text=True))
+        assert "Lonely ash" in titles and "Geopolymer precursor" not in titles, text
+
+
 @pytest.mark.parametrize("query,message", [
-    ("min_score=lots", "Give a number"),
+    ("organisation=Nobody%20at%20all", "No verified organisation&#39;s name contains"),
+    ("organisation=" + "x" * 201, "At most 200 characters."),
     ("min_score=150", "between 0 and 100"),
     ("since=yesterday", "date"),
     ("application=rocket_fuel", "id=\"application-error\""),
@@ -200,3 +220,15 @@ def test_each_pairing_links_to_its_explanation(app, make, story):
     assert broker.get(f"/dashboard/pairings/{story.stream.id}/999999").status_code == 404
     assert login(app, story.buyer_member).get(
         f"/dashboard/pairings/{story.stream.id}/{story.need.id}").status_code == 403
+
+
+def test_organisation_suggestions_for_the_filter(app, make, story):
+    make.organisation(name="Yksinäinen Oy")
+    make.organisation(name="Yksinäinen Odottaja Oy", verified=False)
+    broker = login(app, story.broker)
+    found = broker.get("/dashboard/organisations.json?q=YKSIN").get_json()
+    assert [o["name"] for o in found] == ["Yksinäinen Oy"], "verified organisations only"
+    assert len(broker.get("/dashboard/organisations.json").get_json()) <= 20
+    assert broker.get("/dashboard/organisations.json?q=%25").get_json() == [], "% is a character, not a wildcard"
+    response = broker.get("/dashboard/organisations.json?q=" + "x" * 201, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "q" in response.get_data(as_text=True)
