@@ -119,6 +119,17 @@ def matches_refresh(workers):
     click.echo(f"{kept} matches kept.")
 
 
+@matches_cli.command("read-materials")
+@with_appcontext
+def matches_read_materials():
+    """Read what every side stream is again and keep it (run after an upgrade whose material
+    recogniser changed; the engine reads them afresh on every fit, the pages show the kept one)."""
+    from .matches.hooks import read_all_material_types
+
+    read, changed = read_all_material_types()
+    click.echo(f"{read} side streams read; readings changed: {changed}.")
+
+
 def _notifications_cli():
     from .notifications.cli import notifications_cli
 

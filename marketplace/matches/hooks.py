@@ -40,6 +40,25 @@ def read_material_types(streams) -> None:
             stream.material_type_confidence = round(reading.confidence, 4)
 
 
+def read_all_material_types() -> tuple[int, int]:
+    """Read every side stream again, committed a chunk at a time: after an upgrade whose
+    recogniser reads differently, the stored readings (shown on pages and forms) follow.
+    (streams read, readings changed)."""
+    read = changed = 0
+    last_id = 0
+    while True:
+        streams = db.session.scalars(sa.select(SideStream).where(SideStream.id > last_id)
+                                     .order_by(SideStream.id).limit(READ_CHUNK)).all()
+        if not streams:
+            return read, changed
+        before = {s.id: (s.material_type_read, s.material_type_confidence) for s in streams}
+        read_material_types(streams)
+        changed += sum((s.material_type_read, s.material_type_confidence) != before[s.id] for s in streams)
+        read += len(streams)
+        last_id = streams[-1].id
+        db.session.commit()
+
+
 def _read_and_rank(sender, listings, **extra) -> None:
     db.session.flush()  # the recogniser and the engine read the values from the database
     read_material_types(listings)

@@ -175,3 +175,26 @@ def test_a_saved_bare_stream_shows_its_category_not_a_type(app, client, auth, su
     assert stream.material_type_confidence < 0.5
     page = client.get(f"/streams/{stream.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Read as: Slag, type not known" in page and "unverified" in page
+
+
+def test_reading_every_stream_again_replaces_a_stale_reading(app, client, auth, supplier, runner):
+    """After an upgrade whose recogniser reads differently, the command brings the kept
+    readings up to date: a slag once kept as a sure foundry sand reads as slag again."""
+    auth.login("supplier@example.fi")
+    client.post("/streams/new", data=stream_form(**SLAG))
+    fresh = _saved_stream(app)
+    expected = (fresh.material_type_read, fresh.material_type_confidence)
+    with app.app_context():
+        stream = db.session.get(SideStream, fresh.id)
+        stream.material_type_read, stream.material_type_confidence = "foundry_sand", 0.81
+        db.session.commit()
+
+    result = runner.invoke(args=["matches", "read-materials"])
+    assert result.exit_code == 0, result.output
+    read = int(result.output.split()[0])
+    assert read >= 1 and result.output.endswith("side streams read; readings changed: 1.\n")
+    stream = _saved_stream(app)
+    assert (stream.material_type_read, stream.material_type_confidence) == expected
+
+    again = runner.invoke(args=["matches", "read-materials"])
+    assert again.output == f"{read} side streams read; readings changed: 0.\n"
