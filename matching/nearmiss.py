@@ -63,39 +63,53 @@ def _tightened(value: float) -> float:
     return round(math.floor(value / step) * step, max(digits, 0))
 
 
-def near_misses(matches) -> list[NearMiss]:
-    """Hints from a need's ranked pairs (feasible and refused), most pairs first."""
+def _single_causes(matches, other_id, number: str):
+    """The pairs refused for one reason alone, gathered by that reason: (distance: [(road
+    km, id)], limits: {(kind, property, unit): [(params[number], id)]}, analyses: {property:
+    [id]} of the feasible pairs missing it); ``other_id(match)`` is the other listing's id."""
     distance: list = []
     limits: dict[tuple, list] = {}
     analyses: dict[str, list] = {}
     for match in matches:
         if match.feasible:
             for key in match.missing or ():
-                analyses.setdefault(key, []).append(match.stream_id)
+                analyses.setdefault(key, []).append(other_id(match))
             continue
         broken = [r for r in match.reasons if r.ok is False]
         if len(broken) != 1:
             continue
         reason = broken[0]
         if reason.template == R.TOO_FAR:
-            distance.append((match.road_km, match.stream_id))
+            distance.append((match.road_km, other_id(match)))
         elif reason.template in (R.REQ_MAX_BROKEN, R.REQ_MIN_BROKEN):
             p = reason.params
             kind = "max" if reason.template == R.REQ_MAX_BROKEN else "min"
             limits.setdefault((kind, p.get("property"), p.get("unit", "")), []).append(
-                (float(p.get("value")), match.stream_id))
+                (float(p.get(number)), other_id(match)))
+    return distance, limits, analyses
+
+
+def _hints(distance, limits, analyses, value_of, ids_field: str) -> list[NearMiss]:
+    """NearMiss hints, most pairs first; ``value_of(kind, values)`` the limit to name."""
     hints = []
     if distance:
         hints.append(NearMiss("distance", len(distance),
                               _round_up(max(km for km, _ in distance), DISTANCE_STEP_KM),
-                              stream_ids=[s for _, s in distance]))
+                              **{ids_field: [i for _, i in distance]}))
     for (kind, prop, unit), found in limits.items():
-        values = [v for v, _ in found]
-        value = _loosened(max(values)) if kind == "max" else _tightened(min(values))
-        hints.append(NearMiss(kind, len(found), value, prop, unit, [s for _, s in found]))
+        hints.append(NearMiss(kind, len(found), value_of(kind, [v for v, _ in found]), prop, unit,
+                              **{ids_field: [i for _, i in found]}))
     for key, ids in analyses.items():
-        hints.append(NearMiss("analysis", len(ids), None, key, stream_ids=ids))
+        hints.append(NearMiss("analysis", len(ids), None, key, **{ids_field: ids}))
     return sorted(hints, key=lambda h: (-h.count, h.kind, h.property or ""))
+
+
+def near_misses(matches) -> list[NearMiss]:
+    """Hints from a need's ranked pairs (feasible and refused), most pairs first."""
+    def loosened(kind, values):
+        return _loosened(max(values)) if kind == "max" else _tightened(min(values))
+
+    return _hints(*_single_causes(matches, lambda m: m.stream_id, "value"), loosened, "stream_ids")
 
 
 def near_misses_for_stream(matches) -> list[NearMiss]:
@@ -105,34 +119,7 @@ def near_misses_for_stream(matches) -> list[NearMiss]:
     needs refuse it for one limit on ``property`` alone, ``value`` the strictest of their
     limits (the stream meeting it would fit them all); 'analysis': ``count`` needs ask for
     ``property``, which the stream has no value of."""
-    distance: list = []
-    limits: dict[tuple, list] = {}
-    analyses: dict[str, list] = {}
-    for match in matches:
-        if match.feasible:
-            for key in match.missing or ():
-                analyses.setdefault(key, []).append(match.need_id)
-            continue
-        broken = [r for r in match.reasons if r.ok is False]
-        if len(broken) != 1:
-            continue
-        reason = broken[0]
-        if reason.template == R.TOO_FAR:
-            distance.append((match.road_km, match.need_id))
-        elif reason.template in (R.REQ_MAX_BROKEN, R.REQ_MIN_BROKEN):
-            p = reason.params
-            kind = "max" if reason.template == R.REQ_MAX_BROKEN else "min"
-            limits.setdefault((kind, p.get("property"), p.get("unit", "")), []).append(
-                (float(p.get("limit")), match.need_id))
-    hints = []
-    if distance:
-        hints.append(NearMiss("distance", len(distance),
-                              _round_up(max(km for km, _ in distance), DISTANCE_STEP_KM),
-                              need_ids=[n for _, n in distance]))
-    for (kind, prop, unit), found in limits.items():
-        values = [v for v, _ in found]
-        hints.append(NearMiss(kind, len(found), min(values) if kind == "max" else max(values), prop, unit,
-                              need_ids=[n for _, n in found]))
-    for key, ids in analyses.items():
-        hints.append(NearMiss("analysis", len(ids), None, key, need_ids=ids))
-    return sorted(hints, key=lambda h: (-h.count, h.kind, h.property or ""))
+    def strictest(kind, values):
+        return min(values) if kind == "max" else max(values)
+
+    return _hints(*_single_causes(matches, lambda m: m.need_id, "limit"), strictest, "need_ids")
