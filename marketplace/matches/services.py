@@ -950,20 +950,7 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
     if record is None:
         return []
     found = live.rank_streams(record, top=NEAR_MISS_CANDIDATES, include_infeasible=True)
-    ids = [int(m.stream_id) for m in found]
-    streams = {}
-    for chunk in _chunks([str(i) for i in ids]):
-        streams.update({s.id: s for s in session.scalars(sa.select(SideStream).where(
-            SideStream.id.in_([int(i) for i in chunk]), SideStream.status.in_(SEARCHABLE_STATUSES)))})
-    kept = []
-    for m in found:
-        stream = streams.get(int(m.stream_id))
-        if stream is None or not stream.is_visible_to(viewer):
-            continue
-        if not m.feasible and not stream.shows_details_to(viewer) and any(
-                r.ok is False and r.template != R.TOO_FAR for r in m.reasons):
-            continue
-        kept.append(m)
+    kept = _countable_pairs(session, found, SideStream, lambda m: m.stream_id, viewer)
     views = []
     for hint in nearmiss.near_misses(kept):
         if hint.kind == "distance":
@@ -987,6 +974,26 @@ def near_misses_for_need(session, need, viewer) -> list[NearMissView]:
     return views
 
 
+def _countable_pairs(session, found, model, other_id, viewer) -> list:
+    """The judged pairs a near miss may count for ``viewer``: the other listing (``model``,
+    its id ``other_id(pair)``) still on offer and findable by the reader, and a refused pair
+    only where the reader may read that listing's requirements or distance alone refuses it."""
+    listings = {}
+    for chunk in _chunks([int(other_id(m)) for m in found]):
+        listings.update({x.id: x for x in session.scalars(sa.select(model).where(
+            model.id.in_(chunk), model.status.in_(SEARCHABLE_STATUSES)))})
+    kept = []
+    for m in found:
+        other = listings.get(int(other_id(m)))
+        if other is None or not other.is_visible_to(viewer):
+            continue
+        if not m.feasible and not other.shows_details_to(viewer) and any(
+                r.ok is False and r.template != R.TOO_FAR for r in m.reasons):
+            continue
+        kept.append(m)
+    return kept
+
+
 # The needs around a stream judged for its near misses (one pair evaluation each, in the
 # request: bounded, the process's fitted engine, nothing fitted).
 STREAM_NEAR_MISS_NEEDS = 60
@@ -1007,21 +1014,12 @@ def near_misses_for_stream(session, stream, viewer) -> list[NearMissView]:
 
     if not can_see_matches(stream, viewer) or count_matches(session, stream, viewer) >= FEW_MATCHES:
         return []
-    live = engine.current(session)
+    try:
+        live = engine.current(session)
+    except engine.EngineWarming:
+        return []  # a worker just started: the page is shown without them rather than not at all
     found = live.judge_needs(str(stream.id), top=STREAM_NEAR_MISS_NEEDS)
-    needs = {}
-    for chunk in _chunks([m.need_id for m in found]):
-        needs.update({n.id: n for n in session.scalars(sa.select(MaterialNeed).where(
-            MaterialNeed.id.in_([int(i) for i in chunk]), MaterialNeed.status.in_(SEARCHABLE_STATUSES)))})
-    kept = []
-    for m in found:
-        need = needs.get(int(m.need_id))
-        if need is None or not need.is_visible_to(viewer):
-            continue
-        if not m.feasible and not need.shows_details_to(viewer) and any(
-                r.ok is False and r.template != R.TOO_FAR for r in m.reasons):
-            continue
-        kept.append(m)
+    kept = _countable_pairs(session, found, MaterialNeed, lambda m: m.need_id, viewer)
     views = []
     for hint in nearmiss.near_misses_for_stream(kept):
         if hint.kind == "distance":

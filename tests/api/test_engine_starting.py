@@ -64,3 +64,14 @@ def test_a_need_s_matches_page_shows_without_near_misses_while_the_engine_is_fit
     finally:
         engine._lock.release()
     assert response.status_code == 200
+
+
+def test_a_stream_s_page_shows_without_near_misses_while_the_engine_is_fitted(app, client, auth, world):
+    app.config["MATCHING_REQUEST_WAIT_SECONDS"] = 0.2
+    auth.login(world.users["member_a"].email)
+    assert engine._lock.acquire(timeout=5)
+    try:
+        response = client.get(f"/streams/{world.stream_draft.id}")
+    finally:
+        engine._lock.release()
+    assert response.status_code == 200
