@@ -12,17 +12,10 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import PASSWORD, Factory
+from tests.browser.test_listings import sign_in
+from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email):
-    page.goto("/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_a_broker_asks_for_a_workbook_waits_and_downloads_it(page, live_server, monkeypatch):

@@ -8,7 +8,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, Factory
+from tests.browser.test_listings import sign_in
+from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -28,14 +29,6 @@ def people(live_server):
         "buyer": make.user(buyer_org, email="buyer.law@example.fi", language="en"),
         "need": need,
     }
-
-
-def sign_in(page, email):
-    page.goto("/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def sign_out(page):
