@@ -532,7 +532,7 @@ def _worker_start() -> None:
     db.engine.dispose(close=False)
 
 
-def _worker_chunk(phase: str, chunk: list[int]) -> tuple[str, list[int], int]:
+def _worker_chunk(phase: str, chunk: list[int]) -> tuple[str, list[int]]:
     """Rank and commit one chunk in a worker, in a session of its own. On SQLite the
     chunk's rows are read and built in a reading transaction, then written in one that
     takes the write lock at its start (db.writing: workers wait their turn, busy_timeout,
@@ -592,10 +592,7 @@ def _refresh_parallel(session, live, run: MatchRefresh, fitted_at, workers: int,
                             next_index += 1
                         if advanced:
                             with writing():
-                                run.last_id = max(advanced[-1])
-                                run.done += sum(len(c) for c in advanced)
-                                _commit_progress(session, commit)
-                            progress(run.phase, run.done, run.total)
+                                _advance(session, run, [i for c in advanced for i in c], commit, progress)
                 except BaseException:
                     for future in pending:
                         future.cancel()
@@ -603,10 +600,10 @@ def _refresh_parallel(session, live, run: MatchRefresh, fitted_at, workers: int,
                 with writing():
                     if run.phase == "ideas":
                         _finish(session, run)
+                        _commit_progress(session, commit)
                     else:
-                        following = PHASES[PHASES.index(run.phase) + 1]
-                        run.phase, run.last_id, run.done, run.total = following, 0, 0, len(live.stream_ids())
-                    _commit_progress(session, commit)
+                        _next_phase(session, run, PHASES[PHASES.index(run.phase) + 1], len(live.stream_ids()),
+                                    commit)
     finally:
         _forked_engine = None
     with writing():
