@@ -168,10 +168,9 @@ def organisations_named(text: str, limit: int = ORGANISATION_SUGGESTIONS) -> lis
     if len(text) > ORGANISATION_NAME_MAX:
         message = _("Give at most %(num)d characters of the organisation's name.", num=ORGANISATION_NAME_MAX)
         raise InvalidInput(message, errors={"q": message})
-    query = sa.select(Organisation).where(Organisation.verification_status == "verified")
-    if text:
-        query = sa.select(Organisation).where(*_verified_named(text))
-    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
+    conditions = _verified_named(text) if text else [Organisation.verification_status == "verified"]
+    return list(db.session.scalars(sa.select(Organisation).where(*conditions)
+                                   .order_by(Organisation.name, Organisation.id).limit(limit)))
 
 
 def unmatched_streams(limit: int = 20) -> list[SideStream]:

@@ -196,13 +196,10 @@ def _year_arg() -> int | None:
     return int(text)
 
 
-_label = report_files.label
-
-
 def _chart_data(summary) -> dict:
     """What impact-charts.js draws, handed over in a data- attribute (no inline script)."""
     def series(groups, kind):
-        return {"labels": [_label(kind, k) for k in groups],
+        return {"labels": [report_files.label(kind, k) for k in groups],
                 "tonnes": [round(t.tonnes, 1) for t in groups.values()],
                 "co2": [round(t.co2_t, 1) for t in groups.values()]}
 
@@ -227,7 +224,7 @@ def impact():
     impacts = impact_service.all_impacts(db.session)
     summary = impact_service.summarise(impacts, year)
     return render_template("dashboard/impact.html", summary=summary, year=year, years=_years(impacts),
-                           chart_json=json.dumps(_chart_data(summary)), label=_label,
+                           chart_json=json.dumps(_chart_data(summary)), label=report_files.label,
                            factors=impact_service.factors())
 
 
@@ -237,7 +234,7 @@ def impact_report(year: int):
         raise InvalidInput(_("Choose a year."), {"year": _("Give a year such as %(year)s.", year=utcnow().year)})
     summary = impact_service.summarise(impact_service.all_impacts(db.session), year)
     activities, target = services.activities_this_year(utcnow().date().replace(year=year, month=6, day=30))
-    return render_template("dashboard/report.html", summary=summary, year=year, label=_label,
+    return render_template("dashboard/report.html", summary=summary, year=year, label=report_files.label,
                            factors=impact_service.factors(), activities=activities,
                            activities_target=target, number=number, generated=utcnow())
 
