@@ -69,7 +69,7 @@ _FILLER = {
 _GENERIC = {
     "": ["sivuvirt", "sivutuot", "jäte", "jätt", "jäännö", "materiaal", "tähde", "tähtee", "muu", "waste",
          "side", "stream", "by", "product", "byproduct", "residue", "residual", "material", "other",
-         "sidoström", "biprodukt", "restprodukt", "restmaterial", "rest", "avfall", "övrig", "annat", "material"],
+         "sidoström", "biprodukt", "restprodukt", "restmaterial", "rest", "avfall", "övrig", "annat"],
     "slag": ["kuona", "slag"],
     "ash": ["tuhka", "tuhkaa", "tuhkat", "tuhkan", "ash", "aska", "askan"],
     "dust": ["pöly", "dust", "damm", "stoft"],
